@@ -1,0 +1,57 @@
+/**
+ * telemetry-lab command line: `telemetry-lab <group> <command> [options]`.
+ *
+ * Each group lives in its own module (`src/cli/<group>.ts`) exporting
+ * `run(argv: string[]): Promise<number>`; this file only dispatches, so a group
+ * is loaded (and its dependencies paid for) only when it is used.
+ */
+
+export interface CliGroup {
+  /** One line shown by `telemetry-lab --help`. */
+  summary: string;
+  /** Loads the group module; its `run` returns the process exit code. */
+  load: () => Promise<{ run(argv: string[]): Promise<number> }>;
+}
+
+export const GROUPS: Record<string, CliGroup> = {
+  peaks: {
+    summary: "telemetry peak analyzer (LST/GST waves); `peaks synth` generates feeds",
+    load: () => import("./peaks.js"),
+  },
+  lanl: {
+    summary: "LANL cyber1 data: `synth`, `partition`, `graphs`",
+    load: () => import("./lanl.js"),
+  },
+  graph: {
+    summary: "artifact graph files: `export`",
+    load: () => import("./graph.js"),
+  },
+};
+
+export function usage(): string {
+  const lines = [
+    "usage: telemetry-lab <group> <command> [options]",
+    "",
+    "groups:",
+    ...Object.entries(GROUPS).map(([name, g]) => `  ${name.padEnd(8)} ${g.summary}`),
+    "",
+    "Run `telemetry-lab <group> --help` for a group's commands.",
+  ];
+  return lines.join("\n");
+}
+
+/** Runs the CLI on `argv` (without node and script) and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [group, ...rest] = argv;
+  if (group === undefined || group === "-h" || group === "--help" || group === "help") {
+    process.stdout.write(usage() + "\n");
+    return group === undefined ? 2 : 0;
+  }
+  const entry = GROUPS[group];
+  if (entry === undefined) {
+    process.stderr.write(`telemetry-lab: unknown group '${group}'\n\n${usage()}\n`);
+    return 2;
+  }
+  const mod = await entry.load();
+  return mod.run(rest);
+}
