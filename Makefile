@@ -1,0 +1,122 @@
+# telemetry-lab — every target installs what it needs; `make notebooks` and
+# `make test` each work as the very first command on a fresh clone.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# The repository's own tslab kernelspec (notebooks/jupyter/kernels/tslab).
+export JUPYTER_PATH := $(CURDIR)/notebooks/jupyter
+# Unit tests and notebooks under test run in a non-UTC zone: interval
+# arithmetic must not depend on the machine's zone.
+TEST_TZ ?= America/Los_Angeles
+
+# A Python that has Jupyter's nbclient and nbconvert (Debian's python3 first:
+# the python3 first on PATH may be a separate build without them). Recursive
+# (=), so it is looked up again after `make jupyter` installed them.
+PYTHON = $(shell for p in /usr/bin/python3 python3; do $$p -c 'import nbclient, nbconvert' >/dev/null 2>&1 && { command -v $$p; break; }; done)
+
+NOTEBOOKS := $(shell find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' -not -path 'notebooks/jupyter/*' | LC_ALL=C sort)
+SOURCES := $(shell find src bench -name '*.ts' 2>/dev/null)
+CELL_TIMEOUT ?= 900
+
+# Default data sets (git-ignored), made by the project's generators.
+LANL_DIR ?= data/lanl
+PEAKS_DIR ?= data/peaks
+
+CLI := ./bin/telemetry-lab.js
+
+.PHONY: help setup jupyter build data test typecheck unit notebooks run-notebook bench lab clean distclean
+
+help:
+	@echo "make notebooks   generate the default data sets if missing, execute every notebook in place, export HTML to build/html"
+	@echo "make test        type-check, unit tests (TZ=$(TEST_TZ)), execute every notebook on a scratch copy"
+	@echo "make bench       benchmarks: events/s, peak memory, ratio against a baseline measured in the same run"
+	@echo "make lab         open the notebooks in Jupyter Notebook with the repository's tslab kernel"
+	@echo "make setup       npm ci, build dist/, install Jupyter (nbconvert + nbclient) if missing"
+	@echo "make run-notebook NB=notebooks/x.ipynb   execute one notebook in place"
+	@echo "make clean       remove build outputs (build/, dist/); make distclean also data/ and node_modules/"
+
+setup: node_modules/.telemetry-lab-stamp dist/.telemetry-lab-stamp jupyter
+
+node_modules/.telemetry-lab-stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+build: dist/.telemetry-lab-stamp
+
+dist/.telemetry-lab-stamp: node_modules/.telemetry-lab-stamp $(SOURCES) tsconfig.json tsconfig.build.json
+	npx tsc -p tsconfig.build.json
+	@touch $@
+
+jupyter:
+	@if [ -n "$(PYTHON)" ]; then exit 0; fi; \
+	if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Jupyter (nbconvert, nbclient) from Debian's packages ..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jupyter-nbconvert python3-nbclient jupyter-client >/dev/null \
+	    || { echo "make: apt-get could not install jupyter-nbconvert python3-nbclient jupyter-client"; exit 1; }; \
+	else \
+	  echo "make: Jupyter is missing: install Debian's packages 'jupyter-nbconvert python3-nbclient jupyter-client' (as root: apt-get install ...), or 'pip install nbclient nbconvert jupyter_client'"; \
+	  exit 1; \
+	fi
+
+data: $(LANL_DIR)/.complete $(PEAKS_DIR)/.complete
+
+$(LANL_DIR)/.complete: | dist/.telemetry-lab-stamp
+	$(CLI) lanl synth --out $(LANL_DIR)
+	@touch $@
+
+$(PEAKS_DIR)/.complete: | dist/.telemetry-lab-stamp
+	$(CLI) peaks synth --out $(PEAKS_DIR)
+	@touch $@
+
+typecheck: node_modules/.telemetry-lab-stamp
+	npx tsc -p tsconfig.json --noEmit
+
+unit: setup
+	TZ=$(TEST_TZ) npx vitest run
+
+# Type-check, unit tests, notebooks; every stage runs, then the total.
+test: setup data
+	@mkdir -p build/test; rm -f build/test/vitest.json build/test/notebooks.json; \
+	status=0; typecheck=0; \
+	echo "== type-check"; npx tsc -p tsconfig.json --noEmit || { status=1; typecheck=1; }; \
+	echo "== unit tests (TZ=$(TEST_TZ))"; \
+	TZ=$(TEST_TZ) npx vitest run --reporter=default --reporter=json --outputFile.json=build/test/vitest.json || status=1; \
+	echo "== notebooks (scratch copies in build/test/notebooks, TZ=$(TEST_TZ))"; \
+	TZ=$(TEST_TZ) $(PYTHON) notebooks/jupyter/run.py --timeout $(CELL_TIMEOUT) --out-dir build/test/notebooks \
+	  --summary build/test/notebooks.json $(NOTEBOOKS) || status=1; \
+	node -e ' \
+	  const fs = require("fs"); const read = (f) => { try { return JSON.parse(fs.readFileSync(f, "utf8")); } catch { return null; } }; \
+	  const v = read("build/test/vitest.json"), n = read("build/test/notebooks.json"); \
+	  let passed = 0, failed = Number(process.argv[1]); \
+	  if (v) { passed += v.numPassedTests; failed += v.numFailedTests + (v.success ? 0 : (v.numFailedTests ? 0 : 1)); } else failed += 1; \
+	  if (n) { passed += n.passed; failed += n.failed; } else failed += 1; \
+	  console.log(`unit tests: $${v ? v.numPassedTests : 0} passed; notebooks: $${n ? n.passed : 0} passed; type-check: $${process.argv[1] === "0" ? "ok" : "FAILED"}`); \
+	  console.log(`$${passed} passed, $${failed} failed`);' $$typecheck; \
+	exit $$status
+
+notebooks: setup data
+	$(PYTHON) notebooks/jupyter/run.py --inplace --timeout $(CELL_TIMEOUT) --html-dir build/html $(NOTEBOOKS)
+	@echo "HTML: build/html/"
+
+run-notebook: setup data
+	@test -n "$(NB)" || { echo "usage: make run-notebook NB=notebooks/<path>.ipynb"; exit 2; }
+	$(PYTHON) notebooks/jupyter/run.py --inplace --timeout $(CELL_TIMEOUT) --html-dir build/html $(NB)
+
+bench: setup
+	@for b in $$(ls dist/bench/*.js 2>/dev/null | LC_ALL=C sort); do \
+	  echo "== $$b"; node --expose-gc $$b $(BENCH_ARGS) || exit 1; \
+	done
+
+lab: setup data
+	@command -v jupyter-notebook >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jupyter-notebook >/dev/null; \
+	  else echo "make: install Debian's 'jupyter-notebook' (or 'pip install notebook')"; exit 1; fi; }
+	jupyter trust $(NOTEBOOKS)
+	jupyter notebook --notebook-dir=notebooks
+
+clean:
+	rm -rf build dist
+
+distclean: clean
+	rm -rf data node_modules
