@@ -1,0 +1,150 @@
+/**
+ * Edge-weight accumulator: an open-addressing hash (linear probing) from an
+ * undirected vertex pair {u, v} to a float64 weight, over one Float64Array in
+ * which each slot holds the packed key `min(u,v) * 2^26 + max(u,v)` next to its
+ * weight (one cache line per probe). This is the hot loop of graph building:
+ * an hour of LANL is about 25 M increments (lanl-method.md, checklist).
+ *
+ * Ids must be below {@link MAX_VERTICES} (2^26) so the packed key is an exact
+ * double. Self-loops (u == v) are ordinary keys.
+ */
+import { MAX_VERTICES } from "./vertex-table.js";
+
+const SHIFT = MAX_VERTICES; // 2^26
+const EMPTY = -1;
+
+/**
+ * @example
+ * const t = new EdgeTable();
+ * t.add(3, 1, 1); t.add(1, 3, 2);
+ * t.get(1, 3); // 3
+ * t.size; // 1
+ */
+export class EdgeTable {
+  private table: Float64Array;
+  private mask: number;
+  private count = 0;
+  private limit: number;
+
+  constructor(expectedEdges = 1024) {
+    let cap = 16;
+    while (cap * 0.6 < expectedEdges) cap *= 2;
+    this.table = new Float64Array(cap * 2).fill(EMPTY);
+    this.mask = cap - 1;
+    this.limit = Math.floor(cap * 0.6);
+  }
+
+  /** Number of distinct edges. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Bytes held by the table. */
+  get byteLength(): number {
+    return this.table.byteLength;
+  }
+
+  /** Adds `w` to the weight of {u, v} (creating the edge at 0 first). Ids are not checked. */
+  add(u: number, v: number, w: number): void {
+    if (u > v) {
+      const t = u;
+      u = v;
+      v = t;
+    }
+    let h = (Math.imul(u, 0x9e3779b1) + v) | 0;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h ^= h >>> 13;
+    const key = u * SHIFT + v;
+    const table = this.table;
+    const mask = this.mask;
+    let s = h & mask;
+    for (;;) {
+      const k = table[2 * s]!;
+      if (k === key) {
+        table[2 * s + 1]! += w;
+        return;
+      }
+      if (k === EMPTY) {
+        table[2 * s] = key;
+        table[2 * s + 1] = w;
+        if (++this.count > this.limit) this.grow();
+        return;
+      }
+      s = (s + 1) & mask;
+    }
+  }
+
+  /** Weight of {u, v}, or 0 when absent. */
+  get(u: number, v: number): number {
+    if (u > v) {
+      const t = u;
+      u = v;
+      v = t;
+    }
+    let h = (Math.imul(u, 0x9e3779b1) + v) | 0;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h ^= h >>> 13;
+    const key = u * SHIFT + v;
+    const table = this.table;
+    let s = h & this.mask;
+    for (;;) {
+      const k = table[2 * s]!;
+      if (k === key) return table[2 * s + 1]!;
+      if (k === EMPTY) return 0;
+      s = (s + 1) & this.mask;
+    }
+  }
+
+  private grow(): void {
+    const old = this.table;
+    const cap = (this.mask + 1) * 2;
+    const table = new Float64Array(cap * 2).fill(EMPTY);
+    const mask = cap - 1;
+    for (let i = 0; i < old.length; i += 2) {
+      const key = old[i]!;
+      if (key === EMPTY) continue;
+      const v = key % SHIFT;
+      const u = (key - v) / SHIFT;
+      let h = (Math.imul(u, 0x9e3779b1) + v) | 0;
+      h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+      h ^= h >>> 13;
+      let s = h & mask;
+      while (table[2 * s] !== EMPTY) s = (s + 1) & mask;
+      table[2 * s] = key;
+      table[2 * s + 1] = old[i + 1]!;
+    }
+    this.table = table;
+    this.mask = mask;
+    this.limit = Math.floor(cap * 0.6);
+  }
+
+  /** Calls `fn(u, v, w)` for every edge (u <= v), in slot order. */
+  forEach(fn: (u: number, v: number, w: number) => void): void {
+    const t = this.table;
+    for (let i = 0; i < t.length; i += 2) {
+      const key = t[i]!;
+      if (key === EMPTY) continue;
+      const v = key % SHIFT;
+      fn((key - v) / SHIFT, v, t[i + 1]!);
+    }
+  }
+
+  /** The edges as parallel arrays (u <= v), in slot order. */
+  toArrays(): { us: Uint32Array; vs: Uint32Array; ws: Float64Array } {
+    const us = new Uint32Array(this.count);
+    const vs = new Uint32Array(this.count);
+    const ws = new Float64Array(this.count);
+    const t = this.table;
+    let j = 0;
+    for (let i = 0; i < t.length; i += 2) {
+      const key = t[i]!;
+      if (key === EMPTY) continue;
+      const v = key % SHIFT;
+      us[j] = (key - v) / SHIFT;
+      vs[j] = v;
+      ws[j] = t[i + 1]!;
+      j++;
+    }
+    return { us, vs, ws };
+  }
+}
