@@ -101,6 +101,8 @@ def run_one(path, args, root, log_dir):
         error = exc
     elapsed = time.time() - start
     rel = os.path.relpath(path, root)
+    if rel.startswith(".."):
+        rel = path.name
     if error is None:
         if args.inplace:
             tmp = path.with_name("." + path.name + ".partial")
