@@ -1,0 +1,117 @@
+/**
+ * `telemetry-lab lanl partition DIR --interval 1h [...]`: split the LANL streams into one
+ * gzip file per (stream, interval), the seed's `partitions/` layout. Thin wrapper over
+ * `partitionLanl` (`src/partition/partition.ts`).
+ */
+import { parseArgs } from "node:util";
+import { partitionLanl, DEFAULTS } from "../../partition/partition.js";
+import { formatSummary } from "../../partition/summary.js";
+
+const USAGE = `usage: telemetry-lab lanl partition DIR [options]
+
+Reads DIR/raw/<stream>.txt.gz (or the seed's DIR/chunked/<stream>/NNNN.txt.gz) and writes
+DIR/partitions/<interval, e.g. P0DT1H0M0S>/<stream>/<interval start>.txt.gz, one gzip file per
+(stream, interval) with events, each line unchanged. Malformed lines go to
+partitions/<interval>/rejects/<stream>.tsv; a summary goes to partitions/<interval>/summary.json.
+Killed and rerun, it resumes where it stopped; rerun after completion, it does nothing.
+
+options:
+  --interval D      interval length: 1h, 30m, 1d, 2h30m, P0DT1H0M0S (default 1h)
+  --start ISO       keep events at or after this instant (UTC, e.g. 2015-01-01T00:00:00)
+  --end ISO         keep events before this instant; others are counted as out of range
+  --streams LIST    comma-separated streams (default: auth,proc,flows,dns, those present)
+  --jobs N          worker threads (default: number of cores; 0 = no workers)
+  --origin ISO      the instant LANL time 0 stands for, and the interval grid's anchor
+                    (default 2015-01-01T00:00:00)
+  --layout L        auto | raw | chunked (default auto: raw when present)
+  --level N         gzip level of the partition files, 1..9 (default ${DEFAULTS.level})
+  --block-size B    bytes of input per block handed to a worker (default ${DEFAULTS.blockSize})
+  --window N        intervals an interval stays open for late lines (default ${DEFAULTS.window})
+  --checkpoint-ms N time between resume checkpoints (default ${DEFAULTS.checkpointMs})
+  --json            print the summary as JSON instead of a table
+  --quiet           no progress bar
+  -h, --help        this help
+`;
+
+function intOption(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v)) throw new Error(`telemetry-lab lanl partition: --${name} must be a non-negative integer, got '${v}'`);
+  return Number(v);
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        interval: { type: "string" },
+        start: { type: "string" },
+        end: { type: "string" },
+        streams: { type: "string" },
+        jobs: { type: "string" },
+        origin: { type: "string" },
+        layout: { type: "string" },
+        level: { type: "string" },
+        "block-size": { type: "string" },
+        window: { type: "string" },
+        "checkpoint-ms": { type: "string" },
+        json: { type: "boolean" },
+        quiet: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (err) {
+    process.stderr.write(`telemetry-lab lanl partition: ${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    process.stderr.write(`telemetry-lab lanl partition: expected one data folder, got ${positionals.length}\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const layout = v.layout as "auto" | "raw" | "chunked" | undefined;
+    const run = await partitionLanl(positionals[0]!, {
+      ...(v.interval !== undefined && { interval: v.interval }),
+      ...(v.start !== undefined && { start: v.start }),
+      ...(v.end !== undefined && { end: v.end }),
+      ...(v.streams !== undefined && { streams: v.streams.split(",").map((s) => s.trim()).filter(Boolean) }),
+      ...(v.jobs !== undefined && { jobs: intOption("jobs", v.jobs)! }),
+      ...(v.origin !== undefined && { origin: v.origin }),
+      ...(layout !== undefined && { layout }),
+      ...(v.level !== undefined && { level: intOption("level", v.level)! }),
+      ...(v["block-size"] !== undefined && { blockSize: intOption("block-size", v["block-size"])! }),
+      ...(v.window !== undefined && { window: intOption("window", v.window)! }),
+      ...(v["checkpoint-ms"] !== undefined && { checkpointMs: intOption("checkpoint-ms", v["checkpoint-ms"])! }),
+      quiet: v.quiet ?? false,
+    });
+    if (v.json) {
+      process.stdout.write(JSON.stringify(run.summary, null, 1) + "\n");
+    } else {
+      const rate = run.seconds > 0 ? Math.round(run.lines / run.seconds) : 0;
+      const notes = [
+        run.alreadyDone.length ? `already complete: ${run.alreadyDone.join(",")}` : "",
+        run.resumed.length ? `resumed: ${run.resumed.join(",")}` : "",
+      ].filter(Boolean);
+      process.stdout.write(
+        [
+          `partitions: ${run.plan.root}`,
+          formatSummary(run.summary),
+          `summary: ${run.summaryPath}`,
+          `this run: ${run.lines.toLocaleString("en-US")} lines in ${run.seconds.toFixed(1)} s (${rate.toLocaleString("en-US")} lines/s)${notes.length ? "; " + notes.join("; ") : ""}`,
+          "",
+        ].join("\n"),
+      );
+    }
+    return 0;
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 1;
+  }
+}

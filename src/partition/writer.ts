@@ -1,0 +1,244 @@
+/**
+ * The partition files of one stream: one gzip file per interval, appended block by
+ * block, renamed into place when finished.
+ *
+ * An interval's file is written as `.<name>.txt.gz.inprogress` beside its final name
+ * `<name>.txt.gz` and renamed (atomic within a folder, POSIX `rename(2)`) once the stream
+ * has moved `window` intervals past it. A line arriving later for a finished interval
+ * reopens it (rename back, append, rename again), so slight time disorder changes
+ * nothing in the output: a file is always the concatenation, in block order, of the
+ * gzip members written for its interval. The state of every file (open or final,
+ * bytes, events) is what the resume manifest records; {@link StreamFiles.restore}
+ * brings a folder back to a recorded state after a crash.
+ */
+import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, truncateSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { removeStaleTemporaries } from "../io/atomic.js";
+
+/** Suffix of partition files being written. */
+export const INPROGRESS_SUFFIX = ".inprogress";
+
+/** Recorded state of one interval's file. */
+export interface FileState {
+  /** "open": still `.name.inprogress`; "final": renamed to its name. */
+  state: "open" | "final";
+  /** Bytes written. */
+  bytes: number;
+  /** Events (lines) written. */
+  events: number;
+}
+
+/** Writes `data` fully at the end of `fd`. */
+export function writeAll(fd: number, data: Uint8Array): void {
+  let o = 0;
+  while (o < data.length) o += writeSync(fd, data, o, data.length - o);
+}
+
+/**
+ * The interval files of one stream in one folder.
+ *
+ * @example
+ * const files = new StreamFiles("out/P0DT1H0M0S/auth", (i) => isoName(i));
+ * files.append(5, gzipMember, 120);
+ * files.finalizeBefore(Infinity); // out/P0DT1H0M0S/auth/2015-01-01T05:00:00.txt.gz
+ */
+export class StreamFiles {
+  private readonly states = new Map<number, FileState>();
+  private readonly fds = new Map<number, number>();
+
+  /** @param nameOf file name (without `.txt.gz`) of interval `index`. */
+  constructor(
+    readonly dir: string,
+    private readonly nameOf: (index: number) => string,
+  ) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  /** Final path of interval `index`. */
+  finalPath(index: number): string {
+    return join(this.dir, `${this.nameOf(index)}.txt.gz`);
+  }
+
+  /** Path of interval `index` while it is written. */
+  tempPath(index: number): string {
+    return join(this.dir, `.${this.nameOf(index)}.txt.gz${INPROGRESS_SUFFIX}`);
+  }
+
+  /** Appends one gzip member of `events` lines to interval `index`'s file. */
+  append(index: number, data: Uint8Array, events: number): void {
+    let st = this.states.get(index);
+    if (st === undefined) {
+      st = { state: "open", bytes: 0, events: 0 };
+      this.states.set(index, st);
+      this.fds.set(index, openSync(this.tempPath(index), "w"));
+    } else if (st.state === "final") {
+      renameSync(this.finalPath(index), this.tempPath(index));
+      st.state = "open";
+      this.fds.set(index, openSync(this.tempPath(index), "a"));
+    }
+    writeAll(this.fds.get(index)!, data);
+    st.bytes += data.length;
+    st.events += events;
+  }
+
+  /** Finishes (closes and renames) every open interval with index < `limit`. */
+  finalizeBefore(limit: number): void {
+    for (const [index, fd] of this.fds) {
+      if (index >= limit) continue;
+      closeSync(fd);
+      this.fds.delete(index);
+      renameSync(this.tempPath(index), this.finalPath(index));
+      this.states.get(index)!.state = "final";
+    }
+  }
+
+  /** Closes open files without renaming them (on error). */
+  closeAll(): void {
+    for (const fd of this.fds.values()) closeSync(fd);
+    this.fds.clear();
+  }
+
+  /** Open intervals. */
+  get openCount(): number {
+    return this.fds.size;
+  }
+
+  /** A copy of every file's state, keyed by interval index. */
+  snapshot(): Record<string, FileState> {
+    const out: Record<string, FileState> = {};
+    for (const [index, st] of [...this.states].sort((a, b) => a[0] - b[0])) out[String(index)] = { ...st };
+    return out;
+  }
+
+  /** Files' states (live). */
+  entries(): IterableIterator<[number, FileState]> {
+    return this.states.entries();
+  }
+
+  /** Deletes every partition file, temporary or final, in the folder (a fresh start). */
+  clear(): void {
+    this.closeAll();
+    this.states.clear();
+    for (const name of listDir(this.dir)) {
+      if (name.endsWith(".txt.gz") || name.endsWith(INPROGRESS_SUFFIX)) rmSync(join(this.dir, name), { force: true });
+    }
+    removeStaleTemporaries(this.dir);
+  }
+
+  /**
+   * Brings the folder back to a recorded state: every recorded file truncated to its
+   * recorded size, under the name its state implies (open files reopened for append);
+   * every other partition file or temporary deleted. Returns false (and changes
+   * nothing further) when a recorded file is missing or shorter than recorded; the
+   * caller then starts the stream afresh.
+   */
+  restore(recorded: Record<string, FileState>): boolean {
+    this.closeAll();
+    this.states.clear();
+    const keep = new Set<string>();
+    for (const [key, want] of Object.entries(recorded)) {
+      const index = Number(key);
+      const fin = this.finalPath(index);
+      const tmp = this.tempPath(index);
+      const src = existsSync(tmp) ? tmp : existsSync(fin) ? fin : undefined;
+      if (src === undefined || statSync(src).size < want.bytes) return false;
+      const dst = want.state === "final" ? fin : tmp;
+      const other = dst === fin ? tmp : fin;
+      if (src !== dst) renameSync(src, dst);
+      if (existsSync(other)) rmSync(other, { force: true });
+      truncateSync(dst, want.bytes);
+      keep.add(dst);
+      this.states.set(index, { ...want });
+      if (want.state === "open") this.fds.set(index, openSync(dst, "a"));
+    }
+    for (const name of listDir(this.dir)) {
+      const path = join(this.dir, name);
+      if ((name.endsWith(".txt.gz") || name.endsWith(INPROGRESS_SUFFIX)) && !keep.has(path)) rmSync(path, { force: true });
+    }
+    removeStaleTemporaries(this.dir);
+    return true;
+  }
+}
+
+/**
+ * An append-only text file written as `.name.inprogress` and renamed when finished, with
+ * the same restore-to-recorded-size rule (the rejects file of a stream).
+ */
+export class AppendFile {
+  private fd: number | undefined;
+  bytes = 0;
+
+  constructor(
+    readonly path: string,
+    private readonly header = "",
+  ) {}
+
+  private get temp(): string {
+    const slash = this.path.lastIndexOf("/");
+    return `${this.path.slice(0, slash + 1)}.${this.path.slice(slash + 1)}${INPROGRESS_SUFFIX}`;
+  }
+
+  /** Appends text (the header first, on the first call). */
+  append(text: string): void {
+    if (this.fd === undefined) {
+      mkdirSync(this.path.slice(0, this.path.lastIndexOf("/")), { recursive: true });
+      this.fd = openSync(this.temp, this.bytes > 0 ? "a" : "w");
+      if (this.bytes === 0 && this.header) text = this.header + text;
+    }
+    const data = Buffer.from(text, "latin1");
+    writeAll(this.fd, data);
+    this.bytes += data.length;
+  }
+
+  /** Closes and renames to the final name (nothing when nothing was written). */
+  finish(): void {
+    if (this.fd !== undefined) {
+      closeSync(this.fd);
+      this.fd = undefined;
+    }
+    if (this.bytes > 0) renameSync(this.temp, this.path);
+  }
+
+  /** Deletes the file and its temporary. */
+  clear(): void {
+    this.closeQuietly();
+    this.bytes = 0;
+    rmSync(this.temp, { force: true });
+    rmSync(this.path, { force: true });
+  }
+
+  /** Truncates the temporary to `bytes` (0: delete both); false when it is too short. */
+  restore(bytes: number): boolean {
+    this.closeQuietly();
+    if (!existsSync(this.temp) && existsSync(this.path)) renameSync(this.path, this.temp);
+    rmSync(this.path, { force: true });
+    if (bytes === 0) {
+      rmSync(this.temp, { force: true });
+      this.bytes = 0;
+      return true;
+    }
+    if (!existsSync(this.temp) || statSync(this.temp).size < bytes) return false;
+    const fd = openSync(this.temp, "r+");
+    try {
+      ftruncateSync(fd, bytes);
+    } finally {
+      closeSync(fd);
+    }
+    this.bytes = bytes;
+    return true;
+  }
+
+  /** Closes without renaming. */
+  closeQuietly(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
