@@ -1,7 +1,10 @@
 import { defineConfig } from "vitest/config";
 
-// Unit tests run under a non-UTC zone (set in the Makefile and package.json):
-// any hidden reliance on local time makes them fail.
+// Unit tests run under a non-UTC zone, whoever starts them (`make test`, `npx vitest`):
+// any hidden reliance on the machine's local time makes them fail. The test worker
+// processes inherit this variable. test/time/zone.test.ts checks it took effect.
+process.env.TZ = process.env.TEST_TZ ?? "America/Los_Angeles";
+
 export default defineConfig({
   test: {
     environment: "node",
