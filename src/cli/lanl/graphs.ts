@@ -1,14 +1,141 @@
 /**
- * `telemetry-lab lanl graphs DIR --interval 1h --start ISO --end ISO --arch NAME`: build one
- * artifact graph per interval from the partitions (work in progress; see src/graph/pipeline/).
+ * `telemetry-lab lanl graphs DIR [options]`: one artifact graph per interval from the
+ * partitions, in the seed's experiment layout. Thin wrapper over `buildGraphs`
+ * (`src/graph/pipeline/pipeline.ts`).
  */
+import { parseArgs } from "node:util";
+import type { ArchOptions } from "../../graph/arch/arch.js";
+import { archNames } from "../../graph/arch/registry.js";
+import { formatCount } from "../../notebook/progress.js";
+import { buildGraphs, DEFAULTS, type GraphsRun } from "../../graph/pipeline/pipeline.js";
+import type { BuilderKind } from "../../graph/pipeline/interval-graph.js";
 
-const USAGE = `usage: telemetry-lab lanl graphs DIR --interval 1h --start ISO --end ISO --arch NAME
-       [--builder compact|graphology] [--streams LIST] [--jobs N] [--quiet]
-(not implemented yet)
+const NAME = "telemetry-lab lanl graphs";
+
+const USAGE = `usage: ${NAME} DIR [options]
+
+Builds one artifact graph per interval of [--start, --end) from the partitions
+DIR/partitions/<interval>/<stream>/<start>.txt.gz (made by 'telemetry-lab lanl partition'):
+per (stream, interval) graphs, absorbed into one graph per interval, written as
+DIR/experiments/<interval>/<start>__<end>/<arch>/graphs/<interval start>.tlg.gz
+(statistics in stats/<start>.json, a summary in summary.json beside graphs/).
+An interval without events gives an empty graph. Killed and rerun, it resumes; rerun after
+completion, it does nothing.
+
+options:
+  --interval D       interval length of the partitions: 1h, 30m, 1d, P0DT1H0M0S (default ${DEFAULTS.interval})
+  --start ISO        time frame start, on the interval grid (default: first partition file)
+  --end ISO          time frame end, exclusive (default: end of the last partition file)
+  --arch NAME        graph architecture (default ${DEFAULTS.arch}); known: ${archNames().join(", ")}
+  --builder B        compact | graphology (default ${DEFAULTS.builder}; same output, compact is faster)
+  --streams LIST     comma-separated streams to combine (default: auth,proc,flows,dns, those present)
+  --jobs N           worker threads, one interval each (default: number of cores; 0 = no workers)
+  --origin ISO       anchor of the partitions' interval grid (default ${DEFAULTS.origin})
+  architecture options (non-default ones are appended to the architecture's folder name):
+  --types T          field | entity: artifact types per field, or merged entities (computer::C1)
+  --drop-missing     leave out '?' (missing) values
+  --exclude LIST     fields left out, or 'hubs' (auth, logon, direction, result, protocol, action)
+  --bins LIST        numeric fields turned into log2-bin artifacts, or 'all'
+  --json             print the summary as JSON
+  --quiet            no progress bar
+  -h, --help         this help
 `;
 
+function list(v: string | undefined): string[] | undefined {
+  return v === undefined ? undefined : v.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+function median(xs: number[]): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)]!;
+}
+
+/** The run as a short table. */
+export function formatRun(run: GraphsRun): string {
+  const p = run.plan;
+  const v = run.intervals.map((s) => s.vertices);
+  const e = run.intervals.map((s) => s.edges);
+  const rows: Array<[string, string]> = [
+    ["graphs", p.graphsDir],
+    ["architecture", `${p.archFolder} (builder ${p.builder})`],
+    ["streams", p.streams.join(", ")],
+    ["intervals", `${p.intervals.length} (${run.built.length} built, ${run.skipped.length} already there, ${run.intervals.filter((s) => s.events === 0).length} empty)`],
+    ["events read", `${formatCount(run.events)} in ${run.seconds.toFixed(1)} s (${formatCount(run.seconds > 0 ? run.events / run.seconds : 0)}/s)`],
+    ["vertices / graph", `min ${formatCount(Math.min(...v))}, median ${formatCount(median(v))}, max ${formatCount(Math.max(...v))}`],
+    ["edges / graph", `min ${formatCount(Math.min(...e))}, median ${formatCount(median(e))}, max ${formatCount(Math.max(...e))}`],
+  ];
+  return rows.map(([k, val]) => `${k.padEnd(17)} ${val}`).join("\n") + "\n";
+}
+
 export async function run(argv: string[]): Promise<number> {
-  process.stdout.write(USAGE);
-  return argv.includes("-h") || argv.includes("--help") ? 0 : 2;
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        interval: { type: "string" },
+        start: { type: "string" },
+        end: { type: "string" },
+        arch: { type: "string" },
+        builder: { type: "string" },
+        streams: { type: "string" },
+        jobs: { type: "string" },
+        origin: { type: "string" },
+        types: { type: "string" },
+        "drop-missing": { type: "boolean" },
+        exclude: { type: "string" },
+        bins: { type: "string" },
+        json: { type: "boolean" },
+        quiet: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (err) {
+    process.stderr.write(`${NAME}: ${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    process.stderr.write(`${NAME}: expected one data folder, got ${positionals.length}\n\n${USAGE}`);
+    return 2;
+  }
+  if (v.jobs !== undefined && !/^\d+$/.test(v.jobs)) {
+    process.stderr.write(`${NAME}: --jobs must be a non-negative integer, got '${v.jobs}'\n`);
+    return 2;
+  }
+  const archOptions: ArchOptions = {};
+  if (v.types !== undefined) archOptions.types = v.types as "field" | "entity";
+  if (v["drop-missing"]) archOptions.dropMissing = true;
+  if (v.exclude !== undefined) archOptions.exclude = v.exclude === "hubs" ? "hubs" : list(v.exclude)!;
+  if (v.bins !== undefined) archOptions.bins = v.bins === "all" ? "all" : list(v.bins)!;
+  try {
+    const result = await buildGraphs(positionals[0]!, {
+      interval: v.interval,
+      start: v.start,
+      end: v.end,
+      arch: v.arch,
+      archOptions,
+      builder: v.builder as BuilderKind | undefined,
+      streams: list(v.streams),
+      jobs: v.jobs === undefined ? undefined : Number(v.jobs),
+      origin: v.origin,
+      quiet: v.quiet,
+    });
+    if (v.json) {
+      const { plan, intervals, built, skipped, events, seconds, summaryPath } = result;
+      process.stdout.write(JSON.stringify({ graphsDir: plan.graphsDir, summaryPath, built: built.length, skipped: skipped.length, events, seconds, intervals }, null, 1) + "\n");
+    } else {
+      process.stdout.write(formatRun(result));
+    }
+    return 0;
+  } catch (err) {
+    process.stderr.write(`${NAME}: ${(err as Error).message}\n`);
+    return 1;
+  }
 }

@@ -1,0 +1,346 @@
+/**
+ * The hourly artifact-graph pipeline: one graph per interval of a time frame, from the
+ * LANL partitions, written in the seed's experiment layout (`layout.ts`), in parallel
+ * over intervals, resumable.
+ *
+ * Port of the seed's graph stage (hamelin, "Anomaly detection of heterogeneous telemetry
+ * data using graph embeddings": `make_graph` per (stream, interval), `combine_graphs` per
+ * interval, `join_experiment`, `join_graphs`, `index_partition`), with worker threads in
+ * place of the Dask cluster. Each interval is one task (`task.ts`): its stream graphs are
+ * built and absorbed in memory and the result is written atomically with its statistics;
+ * a rerun skips every interval whose graph exists, so a killed run resumes and a finished
+ * one does nothing. Each graph depends only on its partition files, so the output is the
+ * same whatever the number of workers.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join, resolve } from "node:path";
+import { removeStaleTemporaries, writeFileAtomic } from "../../io/atomic.js";
+import { EVENT_STREAMS } from "../../lanl/schema.js";
+import { createProgress } from "../../notebook/progress.js";
+import { readManifest } from "../../partition/manifest.js";
+import { isoDuration } from "../../time/duration.js";
+import { DEFAULT_ORIGIN, formatIsoUtc, parseIsoUtc } from "../../time/interval.js";
+import type { ArchOptions } from "../arch/arch.js";
+import { getArch } from "../arch/registry.js";
+import { GRAPH_EXT } from "../builder/builder.js";
+import { crc32 } from "../format/crc32.js";
+import { BUILDER_KINDS, resolveStreams, type BuilderKind } from "./interval-graph.js";
+import { experimentDir, graphFile, intervalSecondsOf, intervalStarts, onGrid, partitionFile, partitionsRoot, type ExperimentKey } from "./layout.js";
+import { IntervalPool } from "./pool.js";
+import type { IntervalStats, IntervalTask } from "./task.js";
+
+const MODULE = "telemetry-lab/graph/pipeline/pipeline";
+
+/** Options of {@link buildGraphs}. */
+export interface GraphsOptions {
+  /** Interval length: `1h`, `30m`, `1d`, `P0DT1H0M0S`, or seconds. Default "1h". */
+  interval?: string | number;
+  /** Time frame start (ISO, UTC, on the interval grid). Default: the first partition file's interval. */
+  start?: string;
+  /** Time frame end, exclusive. Default: the end of the last partition file's interval. */
+  end?: string;
+  /** Registered architecture name. Default "all-category-no-attr". */
+  arch?: string;
+  /** Options of the architecture; non-default ones are appended to its folder name. Default none. */
+  archOptions?: ArchOptions;
+  /** Graph builder; both write the same files. Default "compact". */
+  builder?: BuilderKind;
+  /** Streams to combine. Default: the event streams (auth, proc, flows, dns) with a partition folder. */
+  streams?: readonly string[];
+  /** Worker threads; 0 builds in the calling thread. Default: the cores, at most one per interval to build. */
+  jobs?: number;
+  /** Anchor of the partitions' interval grid. Default "2015-01-01T00:00:00". */
+  origin?: string;
+  /** No progress display. Default false. */
+  quiet?: boolean;
+}
+
+/** Defaults of {@link GraphsOptions}. */
+export const DEFAULTS = Object.freeze({
+  interval: "1h",
+  arch: "all-category-no-attr",
+  builder: "compact" as BuilderKind,
+  origin: DEFAULT_ORIGIN,
+  quiet: false,
+});
+
+/** What a run will do, resolved and validated. */
+export interface GraphsPlan {
+  dir: string;
+  intervalSeconds: number;
+  /** `P0DT1H0M0S`. */
+  intervalIso: string;
+  start: string;
+  end: string;
+  /** Architecture name, resolved options, and its folder name in the layout. */
+  arch: string;
+  archOptions: Required<ArchOptions>;
+  archFolder: string;
+  builder: BuilderKind;
+  streams: string[];
+  /** `DIR/experiments/<interval>/<start>__<end>/<archFolder>`, its `graphs/` and `stats/`. */
+  experimentDir: string;
+  graphsDir: string;
+  statsDir: string;
+  /** Interval starts of the time frame (the seed's `index_partition`). */
+  intervals: string[];
+}
+
+/** What {@link buildGraphs} returns. */
+export interface GraphsRun {
+  plan: GraphsPlan;
+  /** Statistics of every interval of the frame, in time order. */
+  intervals: IntervalStats[];
+  /** Intervals built by this run and skipped as already built. */
+  built: string[];
+  skipped: string[];
+  /** Events read and compressed partition bytes read by this run. */
+  events: number;
+  inputBytes: number;
+  /** Wall time in seconds. */
+  seconds: number;
+  /** `<experiment>/summary.json`. */
+  summaryPath: string;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Folder name of an architecture with options: its name when the options are its
+ * defaults, else the name followed by `+option=value` for each option that differs
+ * (maps by a CRC-32 of their JSON), e.g. `all-category-no-attr+dropMissing+exclude=hubs`.
+ *
+ * @example
+ * archFolderName("shallow", { types: "entity" }); // "shallow+types=entity"
+ */
+export function archFolderName(arch: string, options: ArchOptions = {}): string {
+  const ref = getArch(arch).options as unknown as Record<string, unknown>;
+  const opts = getArch(arch, options).options as unknown as Record<string, unknown>;
+  let name = arch;
+  for (const key of Object.keys(ref)) {
+    const v = opts[key];
+    if (sameJson(v, ref[key])) continue;
+    let text: string;
+    if (v === true) text = "";
+    else if (typeof v === "string" || typeof v === "number" || v === false) text = String(v);
+    else if (Array.isArray(v)) text = v.length === 0 ? "none" : v.join(",");
+    else text = "map-" + crc32(Buffer.from(JSON.stringify(v))).toString(16).padStart(8, "0");
+    name += `+${key}${text === "" ? "" : "=" + text.replace(/[^A-Za-z0-9,._-]/g, "_")}`;
+  }
+  return name;
+}
+
+function partitionNames(root: string, stream: string): string[] {
+  try {
+    return readdirSync(join(root, stream)).filter((n) => !n.startsWith(".") && n.endsWith(".txt.gz"));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Resolves and validates what {@link buildGraphs} will do, without building anything.
+ *
+ * @throws when the partitions are missing or unfinished, or an option is wrong.
+ * @example
+ * const plan = planGraphs("data/lanl", { start: "2015-01-01T00:00:00", end: "2015-01-02T00:00:00" });
+ * plan.intervals.length; // 24
+ * plan.graphsDir; // ".../experiments/P0DT1H0M0S/2015-01-01T00:00:00__2015-01-02T00:00:00/all-category-no-attr/graphs"
+ */
+export function planGraphs(dir: string, options: GraphsOptions = {}): GraphsPlan {
+  const abs = resolve(dir);
+  const intervalSeconds = intervalSecondsOf(options.interval ?? DEFAULTS.interval);
+  const origin = formatIsoUtc(parseIsoUtc(options.origin ?? DEFAULTS.origin));
+  const builder = options.builder ?? DEFAULTS.builder;
+  if (!BUILDER_KINDS.includes(builder)) throw new Error(`${MODULE}: unknown builder '${builder}'; expected ${BUILDER_KINDS.join(" or ")}`);
+  const archName = options.arch ?? DEFAULTS.arch;
+  const arch = getArch(archName, options.archOptions);
+  const root = partitionsRoot(abs, intervalSeconds);
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    throw new Error(`${MODULE}: no partitions at ${root}; run 'telemetry-lab lanl partition ${dir} --interval ${isoDuration(intervalSeconds)}' first`);
+  }
+  let streams: string[];
+  if (options.streams !== undefined) {
+    streams = resolveStreams(options.streams);
+    for (const s of streams) {
+      if (!existsSync(join(root, s))) throw new Error(`${MODULE}: stream '${s}' has no partitions at ${join(root, s)}`);
+    }
+  } else {
+    streams = EVENT_STREAMS.filter((s) => existsSync(join(root, s)));
+    if (streams.length === 0) throw new Error(`${MODULE}: no stream folder (auth, proc, flows, dns) under ${root}`);
+  }
+  for (const s of streams) {
+    const m = readManifest(join(root, ".state", `${s}.json`));
+    if (m !== undefined && !m.complete) {
+      throw new Error(`${MODULE}: the partitions of stream '${s}' under ${root} are unfinished; rerun 'telemetry-lab lanl partition ${dir}' to complete them`);
+    }
+  }
+  let start = options.start;
+  let end = options.end;
+  if (start === undefined || end === undefined) {
+    const names = streams.flatMap((s) => partitionNames(root, s).map((n) => n.slice(0, -".txt.gz".length))).sort();
+    if (names.length === 0) throw new Error(`${MODULE}: no partition files under ${root} for ${streams.join(", ")}; give --start and --end`);
+    start ??= names[0]!;
+    end ??= formatIsoUtc(parseIsoUtc(names[names.length - 1]!) + intervalSeconds);
+  }
+  start = onGrid(start, intervalSeconds, origin, "start");
+  end = onGrid(end, intervalSeconds, origin, "end");
+  const intervals = intervalStarts(start, end, intervalSeconds);
+  const archFolder = archFolderName(archName, options.archOptions);
+  const key: ExperimentKey = { intervalSeconds, start, end, arch: archFolder };
+  const exp = experimentDir(abs, key);
+  return {
+    dir: abs,
+    intervalSeconds,
+    intervalIso: isoDuration(intervalSeconds),
+    start,
+    end,
+    arch: archName,
+    archOptions: arch.options,
+    archFolder,
+    builder,
+    streams,
+    experimentDir: exp,
+    graphsDir: join(exp, "graphs"),
+    statsDir: join(exp, "stats"),
+    intervals,
+  };
+}
+
+/** The record of an experiment's configuration (`experiment.json`): what fixes its graphs. */
+export function experimentRecord(plan: GraphsPlan): Record<string, unknown> {
+  return {
+    version: 1,
+    interval: plan.intervalIso,
+    start: plan.start,
+    end: plan.end,
+    arch: plan.arch,
+    archOptions: plan.archOptions,
+    streams: plan.streams,
+    format: GRAPH_EXT,
+  };
+}
+
+function readStats(path: string, start: string): IntervalStats | undefined {
+  try {
+    const s = JSON.parse(readFileSync(path, "utf8")) as IntervalStats;
+    return s.start === start ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Builds the graph of every interval of the time frame from the partitions of `dir`,
+ * writing `<experiment>/graphs/<start>.tlg.gz`, `<experiment>/stats/<start>.json`,
+ * `<experiment>/experiment.json` and `<experiment>/summary.json`.
+ *
+ * An interval without events gets an empty graph. Graphs already present are kept
+ * (resume); an experiment folder made with other streams or options is refused.
+ *
+ * @throws when the plan is invalid (see {@link planGraphs}) or a partition file is malformed.
+ * @example
+ * const run = await buildGraphs("data/lanl", { start: "2015-01-01T00:00:00", end: "2015-01-02T00:00:00", jobs: 2 });
+ * run.built.length;        // 24 (0 when rerun)
+ * run.intervals[5].edges;  // 2_310_527
+ */
+export async function buildGraphs(dir: string, options: GraphsOptions = {}): Promise<GraphsRun> {
+  const t0 = performance.now();
+  const plan = planGraphs(dir, options);
+  const record = experimentRecord(plan);
+  const recordPath = join(plan.experimentDir, "experiment.json");
+  if (existsSync(recordPath)) {
+    let old: unknown;
+    try {
+      old = JSON.parse(readFileSync(recordPath, "utf8"));
+    } catch {
+      old = undefined;
+    }
+    if (!sameJson(old, record)) {
+      throw new Error(
+        `${MODULE}: ${plan.experimentDir} was built with another configuration (${recordPath}: ${JSON.stringify(old)}); ` +
+          `now ${JSON.stringify(record)}: remove the folder or use the same streams and options`,
+      );
+    }
+  } else {
+    writeFileAtomic(recordPath, JSON.stringify(record, null, 2) + "\n");
+  }
+  removeStaleTemporaries(plan.graphsDir);
+  removeStaleTemporaries(plan.statsDir);
+
+  const key: ExperimentKey = { intervalSeconds: plan.intervalSeconds, start: plan.start, end: plan.end, arch: plan.archFolder };
+  const results = new Map<string, IntervalStats>();
+  const todo: IntervalTask[] = [];
+  let totalBytes = 0;
+  for (const start of plan.intervals) {
+    const graphPath = graphFile(plan.dir, key, start);
+    const statsPath = join(plan.statsDir, `${start}.json`);
+    const done = existsSync(graphPath) ? readStats(statsPath, start) : undefined;
+    if (done !== undefined) {
+      results.set(start, done);
+      continue;
+    }
+    for (const s of plan.streams) {
+      const p = partitionFile(plan.dir, plan.intervalSeconds, s, start);
+      if (existsSync(p)) totalBytes += statSync(p).size;
+    }
+    todo.push({
+      dir: plan.dir,
+      streams: plan.streams,
+      start,
+      intervalSeconds: plan.intervalSeconds,
+      arch: plan.arch,
+      archOptions: plan.archOptions,
+      builder: plan.builder,
+      graphPath,
+      statsPath,
+    });
+  }
+  const skipped = plan.intervals.filter((s) => results.has(s));
+  const jobs = options.jobs ?? Math.min(availableParallelism(), todo.length);
+  if (!Number.isSafeInteger(jobs) || jobs < 0) throw new Error(`${MODULE}: jobs must be a non-negative integer, got ${jobs}`);
+  const progress = createProgress({
+    label: `graphs ${plan.archFolder} (${plan.builder})`,
+    total: todo.length,
+    totalBytes: totalBytes > 0 ? totalBytes : undefined,
+    unit: "graphs",
+    quiet: options.quiet ?? DEFAULTS.quiet,
+  });
+  let events = 0;
+  let inputBytes = 0;
+  if (todo.length > 0) {
+    const pool = new IntervalPool(Math.min(jobs, todo.length));
+    try {
+      await Promise.all(
+        todo.map((task) =>
+          pool.run(task).then((r) => {
+            results.set(task.start, r.stats);
+            events += r.stats.events;
+            inputBytes += r.inputBytes;
+            progress.add(1, r.inputBytes);
+          }),
+        ),
+      );
+    } catch (err) {
+      throw new Error(`${MODULE}: ${plan.experimentDir}: ${(err as Error).message}`);
+    } finally {
+      await pool.close();
+    }
+  }
+  const intervals = plan.intervals.map((s) => results.get(s)!);
+  const summaryPath = join(plan.experimentDir, "summary.json");
+  const totals = { intervals: intervals.length, events: 0, edges: 0, weight: 0, bytes: 0 };
+  for (const s of intervals) {
+    totals.events += s.events;
+    totals.edges += s.edges;
+    totals.weight += s.weight;
+    totals.bytes += s.bytes;
+  }
+  writeFileAtomic(summaryPath, JSON.stringify({ ...record, totals, intervals }, null, 1) + "\n");
+  const seconds = (performance.now() - t0) / 1000;
+  progress.finish(`${todo.length} built, ${skipped.length} already there`);
+  return { plan, intervals, built: todo.map((t) => t.start), skipped, events, inputBytes, seconds, summaryPath };
+}
