@@ -31,11 +31,10 @@ export function hash32(...parts: number[]): number {
 
 /** A seeded xoshiro128** generator with helpers for the distributions used by the generator. */
 export class Prng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
-  private spare: number | undefined;
+  /** xoshiro128** state (int32 views of the four 32-bit words). */
+  private readonly s = new Int32Array(4);
+  private spare = 0;
+  private hasSpare = false;
 
   /**
    * @param seed any integer (or tuple of integers, hashed together).
@@ -44,34 +43,41 @@ export class Prng {
    * r.float(); // a number in [0, 1), the same on every run
    */
   constructor(...seed: number[]) {
-    let s = hash32(...seed);
-    const next = (): number => {
-      s = (s + 0x9e3779b9) >>> 0; // SplitMix32 step
-      return mix32(s);
-    };
-    this.a = next();
-    this.b = next();
-    this.c = next();
-    this.d = next();
-    if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
+    let x = hash32(...seed);
+    for (let i = 0; i < 4; i++) {
+      x = (x + 0x9e3779b9) >>> 0; // SplitMix32 step
+      this.s[i] = mix32(x);
+    }
+    if ((this.s[0]! | this.s[1]! | this.s[2]! | this.s[3]!) === 0) this.s[0] = 1;
+  }
+
+  /** Next 32 random bits as a signed int32. */
+  next(): number {
+    const s = this.s;
+    const s0 = s[0]!;
+    const s1 = s[1]!;
+    const s2 = s[2]!;
+    const s3 = s[3]!;
+    const m = Math.imul(s1, 5);
+    const result = Math.imul((m << 7) | (m >>> 25), 9);
+    const t = s1 << 9;
+    const n2 = s2 ^ s0;
+    const n3 = s3 ^ s1;
+    s[1] = s1 ^ n2;
+    s[0] = s0 ^ n3;
+    s[2] = n2 ^ t;
+    s[3] = (n3 << 11) | (n3 >>> 21);
+    return result;
   }
 
   /** Next 32-bit unsigned integer. */
   u32(): number {
-    const result = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0;
-    const t = this.b << 9;
-    this.c ^= this.a;
-    this.d ^= this.b;
-    this.b ^= this.c;
-    this.a ^= this.d;
-    this.c ^= t;
-    this.d = rotl(this.d, 11);
-    return result;
+    return this.next() >>> 0;
   }
 
   /** Uniform float in [0, 1) with 32 bits of resolution. */
   float(): number {
-    return this.u32() / 4294967296;
+    return (this.next() >>> 0) * 2.3283064365386963e-10;
   }
 
   /** Uniform integer in [0, n) (n < 2^32). */
@@ -81,10 +87,9 @@ export class Prng {
 
   /** Standard normal deviate (Marsaglia polar method). */
   normal(): number {
-    if (this.spare !== undefined) {
-      const s = this.spare;
-      this.spare = undefined;
-      return s;
+    if (this.hasSpare) {
+      this.hasSpare = false;
+      return this.spare;
     }
     let u: number, v: number, q: number;
     do {
@@ -94,6 +99,7 @@ export class Prng {
     } while (q >= 1 || q === 0);
     const f = Math.sqrt((-2 * Math.log(q)) / q);
     this.spare = v * f;
+    this.hasSpare = true;
     return u * f;
   }
 
@@ -127,8 +133,4 @@ export class Prng {
     const x = Math.pow(1 - this.float(), -1 / (exponent - 1));
     return Math.min(max, 1 + Math.floor(x));
   }
-}
-
-function rotl(x: number, k: number): number {
-  return (x << k) | (x >>> (32 - k));
 }

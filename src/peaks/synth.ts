@@ -479,7 +479,8 @@ function adjustTotal(counts: Int32Array, weights: Float64Array, sum: number, tar
 // fragments (field names, vocabulary values), hex hashes and integer digits.
 
 const enc = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, "latin1"));
-const HEX_BYTES: Uint8Array = enc("0123456789abcdef");
+/** Two ASCII hex digits per byte value: HEX_PAIRS[2b], HEX_PAIRS[2b + 1]. */
+const HEX_PAIRS: Uint8Array = enc(Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0")).join(""));
 
 /** An output chunk being filled with record bytes. */
 class ByteSink {
@@ -504,17 +505,25 @@ class ByteSink {
   hex32(x: number): void {
     const buf = this.buf;
     const p = this.pos;
-    for (let i = 7; i >= 0; i--) {
-      buf[p + i] = HEX_BYTES[x & 15]!;
-      x >>>= 4;
-    }
+    const a = (x >>> 23) & 0x1fe;
+    const b = (x >>> 15) & 0x1fe;
+    const c = (x >>> 7) & 0x1fe;
+    const d = (x << 1) & 0x1fe;
+    buf[p] = HEX_PAIRS[a]!;
+    buf[p + 1] = HEX_PAIRS[a + 1]!;
+    buf[p + 2] = HEX_PAIRS[b]!;
+    buf[p + 3] = HEX_PAIRS[b + 1]!;
+    buf[p + 4] = HEX_PAIRS[c]!;
+    buf[p + 5] = HEX_PAIRS[c + 1]!;
+    buf[p + 6] = HEX_PAIRS[d]!;
+    buf[p + 7] = HEX_PAIRS[d + 1]!;
     this.pos = p + 8;
   }
   /** `words` words of hex derived from a sample key and a salt (a stable fake hash). */
   hash(key: number, salt: number, words: number): void {
-    let h = mix32(key ^ salt);
+    let h = mix32(key ^ salt) | 0;
     for (let i = 0; i < words; i++) {
-      h = mix32(h + 0x9e3779b9 + i);
+      h = mix32((h + 0x9e3779b9 + i) | 0) | 0;
       this.hex32(h);
     }
   }
@@ -666,8 +675,8 @@ function networkWriter(plan: FeedPlan): RecordWriter {
 // ---------------------------------------------------------------------------
 // Generation
 
-/** Packed sort key limit: index within a day in the low 26 bits. */
-const IDX_BITS = 2 ** 26;
+/** Most records one day may hold (the day's columns live in memory). */
+const MAX_DAY_RECORDS = 2 ** 27;
 
 /** Growable columns of one day's submissions. */
 class Submissions {
@@ -787,8 +796,8 @@ function simulateDay(plan: FeedPlan, d: number, carry: Map<number, Submissions>,
     wave.samples = samples;
     wave.maxSubmissionsPerSample = maxK;
   }
-  if (today.length >= IDX_BITS) {
-    throw new Error(`telemetry-lab/peaks/synth: day ${isoDay(plan.startMs + d * DAY_MS)} has ${today.length} records (limit ${IDX_BITS - 1}); use more days`);
+  if (today.length > MAX_DAY_RECORDS) {
+    throw new Error(`telemetry-lab/peaks/synth: day ${isoDay(plan.startMs + d * DAY_MS)} has ${today.length} records (limit ${MAX_DAY_RECORDS}); use more days`);
   }
   return today;
 }
@@ -816,6 +825,8 @@ export function* generateFeed(plan: FeedPlan, format: SynthFormat, chunkBytes = 
   const waveSeries = plan.waves.map((w) => plan.series.findIndex((s) => s.dim0 === w.dim0 && s.dim1 === w.dim1));
   const json = format === "json";
   const startSec = plan.startMs / 1000;
+  let bucket = new Int32Array(0);
+  let order = new Int32Array(0);
   const sink = new ByteSink(Math.max(chunkBytes, 4 * MAX_RECORD_BYTES));
   const limit = sink.size - MAX_RECORD_BYTES;
   let first = true;
@@ -824,14 +835,18 @@ export function* generateFeed(plan: FeedPlan, format: SynthFormat, chunkBytes = 
   for (let d = 0; d < plan.days; d++) {
     const today = simulateDay(plan, d, carry, waveSeries);
     const dayStart = d * DAY_S;
-    // Sort by time (stable: ties keep generation order).
-    const order = new Float64Array(today.length);
-    for (let i = 0; i < today.length; i++) order[i] = (today.sec[i]! - dayStart) * IDX_BITS + i;
-    order.sort();
+    // Sort by time: counting sort on the second of the day (stable: ties keep generation order).
+    const n = today.length;
+    if (bucket.length < DAY_S + 1) bucket = new Int32Array(DAY_S + 1);
+    bucket.fill(0);
+    const secs = today.sec;
+    for (let i = 0; i < n; i++) bucket[secs[i]! - dayStart + 1]! += 1;
+    for (let b = 1; b <= DAY_S; b++) bucket[b]! += bucket[b - 1]!;
+    if (order.length < n) order = new Int32Array(Math.max(n, order.length * 2));
+    for (let i = 0; i < n; i++) order[bucket[secs[i]! - dayStart]!++] = i;
     const emit = new Prng(seedLo, seedHi, 0x656d6974, d); // "emit"
-    for (let j = 0; j < order.length; j++) {
-      const v = order[j]!;
-      const i = v - Math.floor(v / IDX_BITS) * IDX_BITS;
+    for (let j = 0; j < n; j++) {
+      const i = order[j]!;
       if (json) {
         if (!first) sink.buf[sink.pos++] = 44; // ,
         sink.buf[sink.pos++] = 10;
@@ -844,7 +859,7 @@ export function* generateFeed(plan: FeedPlan, format: SynthFormat, chunkBytes = 
         yield sink.take();
       }
     }
-    emitted += order.length;
+    emitted += n;
   }
   if (json) {
     if (!first) sink.buf[sink.pos++] = 10;
