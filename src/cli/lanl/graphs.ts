@@ -30,6 +30,7 @@ options:
   --builder B        compact | graphology (default ${DEFAULTS.builder}; same output, compact is faster)
   --streams LIST     comma-separated streams to combine (default: auth,proc,flows,dns, those present)
   --jobs N           worker threads, one interval each (default: number of cores; 0 = no workers)
+  --level N          gzip level of the graph files, 1..9 (default ${DEFAULTS.level})
   --origin ISO       anchor of the partitions' interval grid (default ${DEFAULTS.origin})
   architecture options (non-default ones are appended to the architecture's folder name):
   --types T          field | entity: artifact types per field, or merged entities (computer::C1)
@@ -83,6 +84,7 @@ export async function run(argv: string[]): Promise<number> {
         streams: { type: "string" },
         jobs: { type: "string" },
         origin: { type: "string" },
+        level: { type: "string" },
         types: { type: "string" },
         "drop-missing": { type: "boolean" },
         exclude: { type: "string" },
@@ -109,6 +111,10 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`${NAME}: --jobs must be a non-negative integer, got '${v.jobs}'\n`);
     return 2;
   }
+  if (v.level !== undefined && !/^\d$/.test(v.level)) {
+    process.stderr.write(`${NAME}: --level must be 1..9, got '${v.level}'\n`);
+    return 2;
+  }
   const archOptions: ArchOptions = {};
   if (v.types !== undefined) archOptions.types = v.types as "field" | "entity";
   if (v["drop-missing"]) archOptions.dropMissing = true;
@@ -125,6 +131,7 @@ export async function run(argv: string[]): Promise<number> {
       streams: list(v.streams),
       jobs: v.jobs === undefined ? undefined : Number(v.jobs),
       origin: v.origin,
+      level: v.level === undefined ? undefined : Number(v.level),
       quiet: v.quiet,
     });
     if (v.json) {

@@ -52,6 +52,8 @@ export interface GraphsOptions {
   jobs?: number;
   /** Anchor of the partitions' interval grid. Default "2015-01-01T00:00:00". */
   origin?: string;
+  /** gzip level of the graph files, 1 (fastest) .. 9 (smallest). Default 3. */
+  level?: number;
   /** No progress display. Default false. */
   quiet?: boolean;
 }
@@ -62,6 +64,7 @@ export const DEFAULTS = Object.freeze({
   arch: "all-category-no-attr",
   builder: "compact" as BuilderKind,
   origin: DEFAULT_ORIGIN,
+  level: 3,
   quiet: false,
 });
 
@@ -271,6 +274,8 @@ export async function buildGraphs(dir: string, options: GraphsOptions = {}): Pro
   removeStaleTemporaries(plan.graphsDir);
   removeStaleTemporaries(plan.statsDir);
 
+  const level = options.level ?? DEFAULTS.level;
+  if (!Number.isInteger(level) || level < 1 || level > 9) throw new Error(`${MODULE}: level must be 1..9, got ${level}`);
   const key: ExperimentKey = { intervalSeconds: plan.intervalSeconds, start: plan.start, end: plan.end, arch: plan.archFolder };
   const results = new Map<string, IntervalStats>();
   const todo: IntervalTask[] = [];
@@ -295,6 +300,7 @@ export async function buildGraphs(dir: string, options: GraphsOptions = {}): Pro
       arch: plan.arch,
       archOptions: plan.archOptions,
       builder: plan.builder,
+      level,
       graphPath,
       statsPath,
     });

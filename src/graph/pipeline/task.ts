@@ -24,6 +24,8 @@ export interface IntervalTask {
   arch: string;
   archOptions: ArchOptions;
   builder: BuilderKind;
+  /** gzip level of the graph file (1..9). */
+  level: number;
   /** Output graph file and statistics file. */
   graphPath: string;
   statsPath: string;
@@ -34,7 +36,7 @@ export interface IntervalStats {
   start: string;
   /** Events read, total and per stream. */
   events: number;
-  streams: Array<{ stream: string; events: number; edges: number }>;
+  streams: Array<{ stream: string; events: number }>;
   vertices: number;
   edges: number;
   /** Sum of edge weights (edge-weight increments). */
@@ -71,14 +73,14 @@ export async function runIntervalTask(task: IntervalTask): Promise<TaskResult> {
   const stats: IntervalStats = {
     start: g.start,
     events: g.events,
-    streams: g.streams.map((p) => ({ stream: p.stream, events: p.events, edges: p.edges })),
+    streams: g.streams.map((p) => ({ stream: p.stream, events: p.events })),
     vertices: g.csr.names.length,
     edges: edgeCount(g.csr),
     weight,
     bytes: 0,
   };
   // The file size goes into the statistics: encode, write the statistics, then the graph.
-  const bytes = encodeGraph(g.csr, { gzip: task.graphPath.endsWith(".gz") });
+  const bytes = encodeGraph(g.csr, { gzip: task.graphPath.endsWith(".gz"), level: task.level });
   stats.bytes = bytes.length;
   writeFileAtomic(task.statsPath, JSON.stringify(stats) + "\n");
   writeFileAtomic(task.graphPath, bytes);

@@ -60,10 +60,10 @@ describe("graph pipeline", () => {
     expect(weight(g2, "auth::NTLM", "result::Fail")).toBe(1);
     expect(run.intervals[2]).toMatchObject({ events: 4, vertices: 10, edges: 29, weight: 31 });
     expect(run.intervals[2]!.streams).toEqual([
-      { stream: "auth", events: 1, edges: 28 },
-      { stream: "proc", events: 0, edges: 0 },
-      { stream: "flows", events: 0, edges: 0 },
-      { stream: "dns", events: 3, edges: 2 },
+      { stream: "auth", events: 1 },
+      { stream: "proc", events: 0 },
+      { stream: "flows", events: 0 },
+      { stream: "dns", events: 3 },
     ]);
     const summary = JSON.parse(readFileSync(run.summaryPath, "utf8"));
     expect(summary.totals.events).toBe(7 + 0 + 4 + 1);
@@ -81,12 +81,14 @@ describe("graph pipeline", () => {
       const got = readGraph(join(run.plan.graphsDir, `${hour}.tlg.gz`));
       expect(csrDiff(got, unionGraph(hour, make)), hour).toBeUndefined();
     }
-    // In process, for notebooks: the same graph, and the stream graphs' sizes.
-    const g = await buildIntervalGraph(dir, undefined, "2015-01-01T00:00:00", "all-category-no-attr", { builder });
-    expect(csrDiff(g.csr, unionGraph("2015-01-01T00:00:00", make))).toBeUndefined();
-    expect(g.builder.kind).toBe(builder);
-    expect(g.events).toBe(7);
-    expect(g.streams.map((s) => [s.stream, s.events])).toEqual([["auth", 3], ["proc", 2], ["flows", 1], ["dns", 1]]);
+    // In process, for notebooks: the same graph with one shared builder or per-stream graphs absorbed (the seed's steps).
+    for (const perStream of [false, true]) {
+      const g = await buildIntervalGraph(dir, undefined, "2015-01-01T00:00:00", "all-category-no-attr", { builder, perStream });
+      expect(csrDiff(g.csr, unionGraph("2015-01-01T00:00:00", make)), `perStream ${perStream}`).toBeUndefined();
+      expect(g.builder.kind).toBe(builder);
+      expect(g.events).toBe(7);
+      expect(g.streams.map((s) => [s.stream, s.events])).toEqual([["auth", 3], ["proc", 2], ["flows", 1], ["dns", 1]]);
+    }
   });
 
   it("writes the same bytes with both builders", async () => {
