@@ -33,7 +33,7 @@ export interface PartitionOptions extends PlanOptions {
   jobs?: number;
   /** Block size in bytes of decompressed input (blocks end at the next newline). Default 4 MiB. */
   blockSize?: number;
-  /** zlib compression level of the partition files (1 fastest .. 9 smallest). Default 3. */
+  /** zlib compression level of the partition files (1 fastest .. 9 smallest). Default 1: deflate is the cost. */
   level?: number;
   /** An interval's file is finished once the stream reaches an interval this many later. Default 2. */
   window?: number;
@@ -44,7 +44,7 @@ export interface PartitionOptions extends PlanOptions {
 }
 
 /** Defaults of {@link PartitionOptions} (besides those of {@link PlanOptions}). */
-export const DEFAULTS = Object.freeze({ blockSize: 4 << 20, level: 3, window: 2, checkpointMs: 1000, quiet: false });
+export const DEFAULTS = Object.freeze({ blockSize: 4 << 20, level: 1, window: 2, checkpointMs: 1000, quiet: false });
 
 /** What {@link partitionLanl} returns. */
 export interface PartitionRun {

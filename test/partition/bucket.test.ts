@@ -85,3 +85,21 @@ describe("BlockSplitter", () => {
     }
   });
 });
+
+describe("countCommas", () => {
+  it("agrees with a byte-by-byte count at every alignment", async () => {
+    const { countCommas } = await import("../../src/partition/bucket.js");
+    const r = lcg(3);
+    const bytes = new Uint8Array(4099);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = r() < 0.3 ? 44 : 32 + Math.floor(r() * 90);
+    const words = new Int32Array(bytes.buffer, 0, bytes.length >> 2);
+    for (let k = 0; k < 500; k++) {
+      const s = Math.floor(r() * 4000);
+      const e = s + Math.floor(r() * 99);
+      let naive = 0;
+      for (let i = s; i < e; i++) if (bytes[i] === 44) naive++;
+      expect(countCommas(bytes, words, s, e)).toBe(naive);
+      expect(countCommas(bytes, undefined, s, e)).toBe(naive);
+    }
+  });
+});
