@@ -114,25 +114,35 @@ export class RecordParser {
     return i;
   }
 
+  /** Whether the string last scanned by {@link stringEnd} had a backslash escape. */
+  private escaped = false;
+
   /** Returns the index after the closing quote of the string starting at `i` (the quote). */
   private stringEnd(i: number): number {
     const b = this.buf;
+    const end = this.end;
     let j = i + 1;
-    for (;;) {
-      const q = b.indexOf(0x22, j);
-      if (q < 0 || q >= this.end) throw INCOMPLETE;
-      let k = q - 1;
-      while (k > i && b[k] === 0x5c) k--;
-      if ((q - 1 - k) % 2 === 0) return q + 1;
-      j = q + 1;
+    let esc = false;
+    while (j < end) {
+      const c = b[j] as number;
+      if (c === 0x22) {
+        this.escaped = esc;
+        return j + 1;
+      }
+      if (c === 0x5c) {
+        esc = true;
+        j += 2;
+        continue;
+      }
+      j++;
     }
+    throw INCOMPLETE;
   }
 
+  /** Decodes the string [i, e) just scanned by {@link stringEnd} (i = opening quote). */
   private decodeString(i: number, e: number): string {
-    // i = opening quote, e = index after the closing quote
     const b = this.buf;
-    const raw = b.indexOf(0x5c, i + 1);
-    if (raw < 0 || raw >= e) return b.toString("utf8", i + 1, e - 1);
+    if (!this.escaped) return b.toString("utf8", i + 1, e - 1);
     try {
       return JSON.parse(b.toString("utf8", i, e)) as string;
     } catch {
@@ -206,8 +216,7 @@ export class RecordParser {
       if (b[i] !== 0x22) this.fail("expected a property name in double quotes", i);
       const ke = this.stringEnd(i);
       let field: number;
-      const esc = b.indexOf(0x5c, i + 1);
-      if (esc >= 0 && esc < ke) {
+      if (this.escaped) {
         const name = this.decodeString(i, ke);
         field = this.keys.findIndex((k) => k.toString("utf8") === name);
       } else {
