@@ -46,10 +46,15 @@ export class StreamFiles {
   private readonly states = new Map<number, FileState>();
   private readonly fds = new Map<number, number>();
 
-  /** @param nameOf file name (without `.txt.gz`) of interval `index`. */
+  /**
+   * @param nameOf file name (without `.txt.gz`) of interval `index`.
+   * @param maxOpen most files kept open at once; past it the lowest open interval is
+   *   finished early (it reopens if more lines come: the bytes are the same).
+   */
   constructor(
     readonly dir: string,
     private readonly nameOf: (index: number) => string,
+    private readonly maxOpen = 256,
   ) {
     mkdirSync(dir, { recursive: true });
   }
@@ -67,6 +72,7 @@ export class StreamFiles {
   /** Appends one gzip member of `events` lines to interval `index`'s file. */
   append(index: number, data: Uint8Array, events: number): void {
     let st = this.states.get(index);
+    if (st?.state !== "open" && this.fds.size >= this.maxOpen) this.finalizeOne(Math.min(...this.fds.keys()));
     if (st === undefined) {
       st = { state: "open", bytes: 0, events: 0 };
       this.states.set(index, st);
@@ -83,13 +89,14 @@ export class StreamFiles {
 
   /** Finishes (closes and renames) every open interval with index < `limit`. */
   finalizeBefore(limit: number): void {
-    for (const [index, fd] of this.fds) {
-      if (index >= limit) continue;
-      closeSync(fd);
-      this.fds.delete(index);
-      renameSync(this.tempPath(index), this.finalPath(index));
-      this.states.get(index)!.state = "final";
-    }
+    for (const index of [...this.fds.keys()]) if (index < limit) this.finalizeOne(index);
+  }
+
+  private finalizeOne(index: number): void {
+    closeSync(this.fds.get(index)!);
+    this.fds.delete(index);
+    renameSync(this.tempPath(index), this.finalPath(index));
+    this.states.get(index)!.state = "final";
   }
 
   /** Closes open files without renaming them (on error). */

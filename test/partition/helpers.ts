@@ -11,8 +11,29 @@ import { gunzipSync, gzipSync } from "node:zlib";
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const CLI = join(ROOT, "bin", "telemetry-lab.js");
 
-/** Builds dist/ once (tsc emits even when another module has type errors). */
+/** Newest modification time of the .ts files in `dirs` (relative to the root). */
+function newestSource(dirs: string[]): number {
+  let newest = 0;
+  for (const d of dirs) {
+    for (const name of readdirSync(join(ROOT, d))) {
+      if (name.endsWith(".ts")) newest = Math.max(newest, statSync(join(ROOT, d, name)).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+/**
+ * Builds dist/ when the compiled partitioner (worker threads and the CLI run it) is older
+ * than its sources (tsc emits even when another module has type errors).
+ */
 export function buildOnce(): void {
+  const compiled = [join(ROOT, "dist/src/partition/worker.js"), join(ROOT, "dist/src/cli/lanl/partition.js")];
+  const sources = newestSource(["src/partition", "src/lanl", "src/io", "src/time", "src/cli", "src/cli/lanl", "src/notebook"]);
+  try {
+    if (compiled.every((f) => statSync(f).mtimeMs >= sources)) return;
+  } catch {
+    // not built yet
+  }
   try {
     execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "ignore" });
   } catch {

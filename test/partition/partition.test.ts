@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { partitionLanl } from "../../src/partition/partition.js";
-import { allNames, buildOnce, expectedPartitions, gzLines, makeLines, readTree, runCli, tempDir, writeGz } from "./helpers.js";
+import { allNames, buildOnce, expectedPartitions, gzLines, lcg, makeLines, readTree, runCli, tempDir, writeGz } from "./helpers.js";
 
 const P = "partitions/P0DT1H0M0S";
 
@@ -91,6 +91,27 @@ describe("partitionLanl", () => {
     expect(run.summary.streams[0]!.events).toBe(lines.length);
     expectPartitionsOf(dir, "dns", lines);
     expect(allNames(join(dir, P)).filter((n) => n.includes(".inprogress") || n.includes(".partial"))).toEqual([]);
+  });
+
+  it("handles fully shuffled input (every block touches every interval) with few open files", async () => {
+    const { StreamFiles } = await import("../../src/partition/writer.js");
+    const dir = tempDir("shuffle");
+    const lines = makeLines(6000, 3, 13, 1, 0.8);
+    const r = lcg(5);
+    for (let i = lines.length - 1; i > 0; i--) {
+      const j = Math.floor(r() * (i + 1));
+      [lines[i], lines[j]] = [lines[j]!, lines[i]!];
+    }
+    writeGz(join(dir, "raw/dns.txt.gz"), lines);
+    const run = await partitionLanl(dir, { jobs: 0, quiet: true, blockSize: 4096 });
+    expect(run.summary.streams[0]!.files).toBeGreaterThan(20);
+    expectPartitionsOf(dir, "dns", lines);
+    // the open-file cap finishes the lowest open interval early; appending reopens it
+    const files = new StreamFiles(join(dir, "capped"), (i) => `i${i}`, 2);
+    for (const i of [3, 1, 2, 3, 1, 0]) files.append(i, new Uint8Array([i]), 1);
+    expect(files.openCount).toBe(2);
+    files.finalizeBefore(Infinity);
+    expect([0, 1, 2, 3].map((i) => [...readFileSync(files.finalPath(i))])).toEqual([[0], [1, 1], [2], [3, 3]]);
   });
 
   it("names intervals in UTC whatever TZ says (this suite runs under America/Los_Angeles)", async () => {
