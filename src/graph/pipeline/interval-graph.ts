@@ -11,7 +11,7 @@
  * builder in memory (or, with `perStream`, into one builder each, absorbed in memory),
  * which gives the same weighted graph: absorbing adds edge weights.
  */
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { readLineBatches } from "../../lanl/reader.js";
 import { EVENT_STREAMS, schemaOf } from "../../lanl/schema.js";
 import { formatIsoUtc, parseIsoUtc } from "../../time/interval.js";
@@ -26,6 +26,9 @@ import { intervalSecondsOf, partitionFile } from "./layout.js";
 
 const MODULE = "telemetry-lab/graph/pipeline/interval-graph";
 
+/** Largest pre-sizing of a compact builder's edge table (about 56 MB). */
+const MAX_PRESIZE_EDGES = 1 << 21;
+
 /** Names of the graph builders. */
 export type BuilderKind = "compact" | "graphology";
 
@@ -38,8 +41,12 @@ export const BUILDER_KINDS: readonly BuilderKind[] = Object.freeze(["compact", "
  * @example
  * createBuilder("graphology").kind; // "graphology"
  */
-export function createBuilder(kind: BuilderKind): GraphBuilder {
-  if (kind === "compact") return new CompactBuilder();
+export function createBuilder(kind: BuilderKind, expectedEdges?: number): GraphBuilder {
+  if (kind === "compact") {
+    if (expectedEdges === undefined) return new CompactBuilder();
+    const e = Math.max(4096, Math.min(MAX_PRESIZE_EDGES, Math.floor(expectedEdges)));
+    return new CompactBuilder({ expectedEdges: e, expectedVertices: Math.max(1024, e >> 3) });
+  }
   if (kind === "graphology") return new GraphologyBuilder();
   throw new Error(`${MODULE}: unknown builder '${String(kind)}'; expected ${BUILDER_KINDS.join(" or ")}`);
 }
@@ -165,7 +172,13 @@ export async function buildIntervalGraph(
   let done = 0;
   const onBatch = onProgress ? (e: number, bytes: number): void => onProgress((done += e), bytes) : undefined;
   const parts: StreamPart[] = [];
-  const shared = options.perStream ? undefined : createBuilder(kind);
+  // Pre-size the compact builder's tables: about one distinct edge per 4 compressed bytes (generous).
+  let bytes = 0;
+  for (const stream of list) {
+    const path = partitionFile(dir, intervalSeconds, stream, name);
+    if (existsSync(path)) bytes += statSync(path).size;
+  }
+  const shared = options.perStream ? undefined : createBuilder(kind, bytes / 4);
   let combined: GraphBuilder | undefined = shared;
   for (const stream of list) {
     const path = partitionFile(dir, intervalSeconds, stream, name);
