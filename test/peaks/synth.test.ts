@@ -201,3 +201,47 @@ describe("peaks/synth", () => {
     expect(plan.waves[0]).toMatchObject({ day: 4, date: "2021-09-05", submissions: 5000, startMs: Date.UTC(2021, 8, 5, 2) });
   });
 });
+
+describe("peaks/synth with the analyzer (README walkthrough on a generated feed)", () => {
+  // Step 1: the initial GST from the first 3 days (inferred rows); step 2: one run per day.
+  async function walk(out: string, opts: Parameters<typeof planFeed>[0]): Promise<{ peaks: Map<string, string[]>; side: { waves: Rec[] } }> {
+    const { analyze } = await import("../../src/peaks/analyzer.js");
+    const s = await writeFeed({ ...opts, out, fields: "core" });
+    const gst = join(out, "..", "global_table.json");
+    const day = (i: number): string => new Date(Date.UTC(2021, 8, 1 + i)).toISOString().slice(0, 10);
+    await analyze({ input: s.feed, start: day(0), end: day(3), globalTable: gst, now: `${day(0)}T00:00:00Z` });
+    const peaks = new Map<string, string[]>();
+    for (let d = 3; d < (opts.days ?? 21); d++) {
+      const r = await analyze({ input: s.feed, start: day(d), end: day(d + 1), globalTable: gst, now: `${day(d + 1)}T00:00:00Z` });
+      peaks.set(day(d), r.peaks.map((p) => p.path.join("/")));
+    }
+    return { peaks, side: JSON.parse(readFileSync(s.sidecar, "utf8")) as { waves: Rec[] } };
+  }
+
+  it("detects each injected wave on its day", async () => {
+    const dir = tmp();
+    try {
+      const { peaks, side } = await walk(join(dir, "feed.jsonl.gz"), { days: 14, dailyVolume: 1500, seed: 5 });
+      for (const w of side.waves) {
+        expect(peaks.get(w["date"] as string)).toContain(`${w["task.severity"]}/${w["file.llfile_type"]}`);
+      }
+      // the wave series does not peak on other days
+      for (const [d, ps] of peaks) {
+        for (const w of side.waves) if (d !== w["date"]) expect(ps).not.toContain(`${w["task.severity"]}/${w["file.llfile_type"]}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("raises no malicious or benign peak on a clean feed (floors 90 / 500)", async () => {
+    const dir = tmp();
+    try {
+      const { peaks } = await walk(join(dir, "feed.jsonl.gz"), { days: 14, dailyVolume: 1500, seed: 5, waves: 0 });
+      const flagged = [...peaks.values()].flat();
+      expect(flagged.filter((p) => !p.startsWith("suspicious/"))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
