@@ -1,0 +1,102 @@
+/**
+ * `telemetry-lab lanl synth`: writes a realistic synthetic LANL cyber1-like data set
+ * (see `src/lanl/synth/generate.ts` and `datasets/lanl.md`).
+ */
+import { parseArgs } from "node:util";
+import { generate, GENERATE_DEFAULTS } from "../../lanl/synth/generate.js";
+import { DEFAULTS, SYNTH_STREAMS, type SynthStream } from "../../lanl/synth/calendar.js";
+import type { RedteamCalendar } from "../../lanl/synth/redteam.js";
+
+const HELP = `usage: telemetry-lab lanl synth --out DIR [options]
+
+Writes DIR/raw/{auth,proc,flows,dns,redteam}.txt.gz in LANL cyber1's formats, and
+DIR/synth.json (parameters, population, campaign, counts).
+
+options:
+  --out DIR            output folder (required)
+  --days D             days to generate (default ${DEFAULTS.days})
+  --scale S            volume as a fraction of real LANL per-day volumes (default ${DEFAULTS.scale};
+                       1 = about 28 M events/day as in LANL; populations scale with sqrt(S))
+  --seed N             random seed (default ${DEFAULTS.seed})
+  --start-day K        first day's index; times start at K*86400 (default ${DEFAULTS.startDay})
+  --redteam CAL        campaign calendar: late (last 40% of the days; default), lanl (the
+                       real campaign days 1-29), none
+  --streams LIST       comma-separated subset of ${SYNTH_STREAMS.join(",")} (default all)
+  --workers N          worker threads (default: cores, at most 4; 0 = in-process)
+  --gzip-level L       gzip level of the event files, 1-9 (default ${GENERATE_DEFAULTS.gzipLevel}, for speed)
+  --quiet              no progress bar
+  -h, --help           this help
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        out: { type: "string" },
+        days: { type: "string" },
+        scale: { type: "string" },
+        seed: { type: "string" },
+        "start-day": { type: "string" },
+        redteam: { type: "string" },
+        streams: { type: "string" },
+        workers: { type: "string" },
+        "gzip-level": { type: "string" },
+        quiet: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    process.stderr.write(`telemetry-lab lanl synth: ${(err as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (typeof values.out !== "string") {
+    process.stderr.write(`telemetry-lab lanl synth: --out DIR is required\n\n${HELP}`);
+    return 2;
+  }
+  const num = (name: string): number | undefined => {
+    const v = values[name];
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (typeof v !== "string" || v.trim() === "" || !Number.isFinite(n)) {
+      throw new Error(`telemetry-lab/lanl/synth: --${name} must be a number, got '${String(v)}'`);
+    }
+    return n;
+  };
+  try {
+    const result = await generate({
+      out: values.out,
+      days: num("days"),
+      scale: num("scale"),
+      seed: num("seed"),
+      startDay: num("start-day"),
+      redteam: values.redteam as RedteamCalendar | undefined,
+      streams: typeof values.streams === "string" ? (values.streams.split(",").map((s) => s.trim()) as SynthStream[]) : undefined,
+      workers: num("workers"),
+      gzipLevel: num("gzip-level"),
+      quiet: values.quiet === true,
+    });
+    const rows = Object.entries(result.files).map(
+      ([name, f]) => `  ${name.padEnd(8)} ${f.lines.toLocaleString("en-US").padStart(14)} lines ${(f.bytes / 1e6).toFixed(1).padStart(9)} MB  ${f.path}`,
+    );
+    process.stdout.write(
+      [
+        `wrote ${values.out}/raw (days ${result.options.startDay}..${result.options.startDay + result.options.days - 1}, scale ${result.options.scale}, seed ${result.options.seed})`,
+        ...rows,
+        `  ${result.events.toLocaleString("en-US")} events in ${result.seconds.toFixed(1)} s = ${(result.eventsPerSecond / 1e6).toFixed(2)} M events/s`,
+        "",
+      ].join("\n"),
+    );
+    return 0;
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 1;
+  }
+}

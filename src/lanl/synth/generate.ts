@@ -1,0 +1,267 @@
+/**
+ * Writes a synthetic LANL data set: `DIR/raw/{auth,proc,flows,dns,redteam}.txt.gz`
+ * (LANL's formats: no header, commas, integer seconds from 1, `?` for missing, sorted by
+ * time) and `DIR/synth.json` (the options, population sizes, campaign and counts, so
+ * every figure can be reproduced).
+ *
+ * Work is split into jobs of one stream × one day; jobs run in worker threads
+ * (`dist/src/lanl/synth/worker.js`) or in-process, each job writes one gzip member to
+ * a temporary part file, and the parts are concatenated in order into the final file
+ * (written atomically). Job boundaries depend only on the options, so the output is
+ * byte-identical whatever the number of workers. The files are multi-member gzip, which
+ * `zcat`, Python's `gzip` (pandas) and our reader read as one stream.
+ */
+import { availableParallelism } from "node:os";
+import { createReadStream, createWriteStream, mkdirSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { once } from "node:events";
+import { createGzip, gzipSync } from "node:zlib";
+import { Worker } from "node:worker_threads";
+import { createAtomicStream, removeStaleTemporaries, tempPathFor, writeFileAtomic } from "../../io/atomic.js";
+import { compiledModule } from "../../io/repo.js";
+import { createProgress } from "../../notebook/progress.js";
+import { SYNTH_STREAMS, expectedPerDay, resolveOptions, type ResolvedOptions, type SynthOptions, type SynthStream } from "./calendar.js";
+import { createContext, generateHours, type SynthContext } from "./streams.js";
+import { labelLine, type RedteamCalendar } from "./redteam.js";
+import { populationSizes } from "./entities.js";
+
+/** Options of {@link generate}. */
+export interface GenerateOptions extends SynthOptions {
+  /** Output folder; files go to `out/raw/`. */
+  out: string;
+  /** Campaign calendar: "late" (default: last 40% of days), "lanl" (real days), "none". */
+  redteam?: RedteamCalendar;
+  /** Worker threads; 0 runs in-process. Default: available cores (at most 4). */
+  workers?: number;
+  /** gzip level of the event files. Default 1 (speed; about 10% larger than level 6). */
+  gzipLevel?: number;
+  /** Streams to write. Default all four. */
+  streams?: readonly SynthStream[];
+  /** No progress bar. */
+  quiet?: boolean;
+}
+
+/** Defaults of {@link GenerateOptions} beyond the {@link SynthOptions} defaults. */
+export const GENERATE_DEFAULTS = Object.freeze({ redteam: "late" as RedteamCalendar, gzipLevel: 1 });
+
+/** What was written. */
+export interface GenerateResult {
+  readonly options: ResolvedOptions;
+  /** Lines and bytes per written file (stream name, plus "redteam"). */
+  readonly files: Readonly<Record<string, { lines: number; bytes: number; path: string }>>;
+  readonly events: number;
+  readonly seconds: number;
+  readonly eventsPerSecond: number;
+}
+
+/** One unit of work: hours [fromHour, toHour) of one stream into one part file. */
+export interface SynthJob {
+  readonly stream: SynthStream;
+  readonly fromHour: number;
+  readonly toHour: number;
+  readonly part: string;
+  readonly gzipLevel: number;
+}
+
+/** Message a job sends while running and when done. */
+export type JobMessage =
+  | { type: "progress"; lines: number }
+  | { type: "done"; lines: number }
+  | { type: "error"; message: string };
+
+/**
+ * Runs one job in the current thread: generates the hours and writes one gzip member.
+ *
+ * @example
+ * await runJob(ctx, { stream: "dns", fromHour: 0, toHour: 24, part: "/tmp/dns.0.gz", gzipLevel: 1 }, () => {});
+ */
+export async function runJob(ctx: SynthContext, job: SynthJob, onProgress: (lines: number) => void): Promise<number> {
+  const gz = createGzip({ level: job.gzipLevel, chunkSize: 1 << 18 });
+  const file = createWriteStream(job.part);
+  const closed = once(file, "close");
+  gz.pipe(file);
+  let total = 0;
+  let pending = 0;
+  for (const block of generateHours(ctx, job.stream, job.fromHour, job.toHour)) {
+    total += block.lines;
+    pending += block.lines;
+    if (!gz.write(block.bytes)) {
+      await once(gz, "drain");
+    }
+    if (pending >= 50_000) {
+      onProgress(pending);
+      pending = 0;
+    }
+  }
+  if (pending) onProgress(pending);
+  gz.end();
+  await closed;
+  return total;
+}
+
+const contexts = new Map<string, SynthContext>();
+
+/** The context for options, cached (workers run many jobs on the same options). */
+export function contextFor(options: ResolvedOptions, calendar: RedteamCalendar): SynthContext {
+  const key = JSON.stringify([options, calendar]);
+  let ctx = contexts.get(key);
+  if (!ctx) {
+    contexts.clear();
+    ctx = createContext(options, calendar);
+    contexts.set(key, ctx);
+  }
+  return ctx;
+}
+
+/** Jobs of a data set: one per (stream, day), in output order. */
+export function planJobs(options: ResolvedOptions, streams: readonly SynthStream[], rawDir: string, gzipLevel: number): SynthJob[] {
+  const jobs: SynthJob[] = [];
+  for (const stream of streams) {
+    for (let d = 0; d < options.days; d++) {
+      const fromHour = options.firstHour + d * 24;
+      jobs.push({
+        stream,
+        fromHour,
+        toHour: fromHour + 24,
+        part: tempPathFor(join(rawDir, `${stream}.txt.gz`)),
+        gzipLevel,
+      });
+    }
+  }
+  return jobs;
+}
+
+/**
+ * Generates the data set.
+ *
+ * @throws on invalid options (before writing anything) or a failed job.
+ * @example
+ * const r = await generate({ out: "data/lanl" });
+ * r.files.auth.lines; // ≈ 1.7 M with the defaults
+ */
+export async function generate(options: GenerateOptions): Promise<GenerateResult> {
+  if (!options.out) throw new Error("telemetry-lab/lanl/synth: --out DIR is required");
+  const resolved = resolveOptions(options);
+  const calendar = options.redteam ?? GENERATE_DEFAULTS.redteam;
+  if (!["late", "lanl", "none"].includes(calendar)) {
+    throw new Error(`telemetry-lab/lanl/synth: --redteam must be late, lanl or none, got '${calendar}'`);
+  }
+  const gzipLevel = options.gzipLevel ?? GENERATE_DEFAULTS.gzipLevel;
+  if (!Number.isInteger(gzipLevel) || gzipLevel < 1 || gzipLevel > 9) {
+    throw new Error(`telemetry-lab/lanl/synth: --gzip-level must be in 1..9, got ${gzipLevel}`);
+  }
+  const streams = options.streams ?? SYNTH_STREAMS;
+  for (const s of streams) {
+    if (!SYNTH_STREAMS.includes(s)) throw new Error(`telemetry-lab/lanl/synth: unknown stream '${s}'`);
+  }
+  const started = performance.now();
+  const rawDir = join(options.out, "raw");
+  mkdirSync(rawDir, { recursive: true });
+  removeStaleTemporaries(rawDir);
+
+  const expected = streams.reduce((a, s) => a + expectedPerDay(s, resolved.scale) * resolved.days, 0);
+  const progress = createProgress({ label: "lanl synth", total: Math.round(expected), unit: "events", quiet: options.quiet });
+  const jobs = planJobs(resolved, streams, rawDir, gzipLevel);
+  const lines = new Map<SynthJob, number>();
+  const workers = Math.max(0, Math.min(options.workers ?? Math.min(4, availableParallelism()), jobs.length));
+  try {
+    if (workers === 0) {
+      const ctx = contextFor(resolved, calendar);
+      for (const job of jobs) lines.set(job, await runJob(ctx, job, (n) => progress.add(n)));
+    } else {
+      await runPool(workers, jobs, resolved, calendar, lines, (n) => progress.add(n));
+    }
+    // Concatenate the parts of each stream, in order, into the final file.
+    const files: Record<string, { lines: number; bytes: number; path: string }> = {};
+    for (const stream of streams) {
+      const path = join(rawDir, `${stream}.txt.gz`);
+      const out = createAtomicStream(path);
+      let n = 0;
+      for (const job of jobs.filter((j) => j.stream === stream)) {
+        for await (const chunk of createReadStream(job.part)) {
+          if (!out.stream.write(chunk)) await once(out.stream, "drain");
+        }
+        n += lines.get(job) ?? 0;
+      }
+      await out.commit();
+      files[stream] = { lines: n, bytes: statSync(path).size, path };
+    }
+    // Labels: small, written at once.
+    const ctx = contextFor(resolved, calendar);
+    const labelText = ctx.scenario.labels.map((l) => labelLine(l) + "\n").join("");
+    const redteamPath = join(rawDir, "redteam.txt.gz");
+    const gz = gzipSync(Buffer.from(labelText, "latin1"), { level: 9 });
+    writeFileAtomic(redteamPath, gz);
+    files.redteam = { lines: ctx.scenario.labels.length, bytes: gz.length, path: redteamPath };
+    const events = streams.reduce((a, s) => a + files[s]!.lines, 0);
+    const seconds = (performance.now() - started) / 1000;
+    writeFileAtomic(
+      join(options.out, "synth.json"),
+      JSON.stringify(
+        {
+          generator: "telemetry-lab lanl synth",
+          options: { days: resolved.days, scale: resolved.scale, seed: resolved.seed, startDay: resolved.startDay, redteam: calendar, gzipLevel },
+          population: populationSizes(resolved),
+          redteam: {
+            attackers: ctx.scenario.attackers.map((i) => ctx.world.computers[i]),
+            schedule: ctx.scenario.schedule,
+            labels: ctx.scenario.labels.length,
+          },
+          files: Object.fromEntries(Object.entries(files).map(([k, v]) => [k, { lines: v.lines, bytes: v.bytes }])),
+        },
+        null,
+        2,
+      ) + "\n",
+    );
+    progress.finish(`${events.toLocaleString("en-US")} events in ${seconds.toFixed(1)} s`);
+    return { options: resolved, files, events, seconds, eventsPerSecond: events / seconds };
+  } finally {
+    for (const job of jobs) rmSync(job.part, { force: true });
+  }
+}
+
+async function runPool(
+  size: number,
+  jobs: readonly SynthJob[],
+  options: ResolvedOptions,
+  calendar: RedteamCalendar,
+  lines: Map<SynthJob, number>,
+  onProgress: (n: number) => void,
+): Promise<void> {
+  const script = compiledModule("src/lanl/synth/worker");
+  // Longest jobs first (auth), for balance.
+  const order = [...jobs].sort((a, b) => expectedPerDay(b.stream, 1) - expectedPerDay(a.stream, 1));
+  let next = 0;
+  const workers: Worker[] = [];
+  try {
+    await Promise.all(
+      Array.from({ length: size }, async () => {
+        const worker = new Worker(script, { workerData: { options, calendar } });
+        workers.push(worker);
+        const failed = new Promise<never>((_, reject) => {
+          worker.once("error", reject);
+          worker.once("exit", (code) => reject(new Error(`telemetry-lab/lanl/synth: worker exited with code ${code}`)));
+        });
+        failed.catch(() => undefined);
+        while (next < order.length) {
+          const job = order[next++]!;
+          const done = new Promise<number>((resolve, reject) => {
+            const onMessage = (m: JobMessage): void => {
+              if (m.type === "progress") onProgress(m.lines);
+              else {
+                worker.off("message", onMessage);
+                if (m.type === "done") resolve(m.lines);
+                else reject(new Error(`telemetry-lab/lanl/synth: ${job.stream} hours ${job.fromHour}-${job.toHour}: ${m.message}`));
+              }
+            };
+            worker.on("message", onMessage);
+          });
+          worker.postMessage(job);
+          lines.set(job, await Promise.race([done, failed]));
+        }
+      }),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * Output assembly for the generator, without a string per line.
+ *
+ * Field values are interned once in a {@link Dictionary} (an arena of ASCII bytes);
+ * an event is a short run of small integers in a per-second bucket (a field id, or a
+ * non-negative integer value v stored as −(v + 1)). A {@link LineRing} of hour bins
+ * turns events generated slightly out of order (a session's LogOff hours after its
+ * LogOn) into bytes sorted by time, in memory bounded by the horizon rather than the
+ * data set; draining copies the bytes of each field into an output Buffer.
+ *
+ * Within one second, lines keep their generation order (deterministic). The real files
+ * happen to be in byte order within a second (`1,C1$@DOM1,…` < `1,C1001$@DOM1,…`); that
+ * detail is not reproduced (sorting every second cost more than the rest of the generator).
+ */
+
+/** Interned ASCII strings with their bytes in one arena. */
+export class Dictionary {
+  private readonly ids = new Map<string, number>();
+  private readonly names: string[] = [];
+  arena = new Uint8Array(1 << 16);
+  offsets = new Int32Array(1024);
+  lengths = new Int32Array(1024);
+  private used = 0;
+
+  /** Id of `s`, added if new. `s` must be ASCII without commas or newlines. */
+  id(s: string): number {
+    let id = this.ids.get(s);
+    if (id !== undefined) return id;
+    id = this.names.length;
+    if (id >= this.offsets.length) {
+      const o = new Int32Array(this.offsets.length * 2);
+      o.set(this.offsets);
+      this.offsets = o;
+      const l = new Int32Array(this.lengths.length * 2);
+      l.set(this.lengths);
+      this.lengths = l;
+    }
+    while (this.used + s.length > this.arena.length) {
+      const a = new Uint8Array(this.arena.length * 2);
+      a.set(this.arena);
+      this.arena = a;
+    }
+    if (s.length > 64) throw new Error(`telemetry-lab/lanl/synth/ring: field value '${s}' is longer than 64 bytes`);
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 127 || c === 44 || c === 10) {
+        throw new Error(`telemetry-lab/lanl/synth/ring: field value '${s}' is not ASCII without commas`);
+      }
+      this.arena[this.used + i] = c;
+    }
+    this.offsets[id] = this.used;
+    this.lengths[id] = s.length;
+    this.used += s.length;
+    this.names.push(s);
+    this.ids.set(s, id);
+    return id;
+  }
+
+  /** The string of an id. */
+  name(id: number): string {
+    return this.names[id]!;
+  }
+
+  /** Ids of many strings. */
+  idsOf(strings: readonly string[]): Int32Array {
+    return Int32Array.from(strings, (s) => this.id(s));
+  }
+}
+
+/** Encodes a non-negative integer value as a field (see the module comment). */
+export function num(v: number): number {
+  return -(v > MAX_VALUE ? MAX_VALUE : v) - 1;
+}
+
+/** Largest integer value a field can hold (int32 storage). */
+export const MAX_VALUE = 2 ** 31 - 2;
+
+/** Seconds per bin of the ring (one bin is sorted and written at a time). */
+export const BIN_SECONDS = 3600;
+
+/** Bytes of output per Buffer handed out by {@link LineRing.drainBin}. */
+const CHUNK_BYTES = 1 << 22;
+
+/**
+ * Lines of one stream waiting to be written: hour bins of fixed-size int32 records
+ * (`time, field ids…`), appended in any order, counting-sorted by second (stable, so
+ * generation order within a second) when the bin is drained. No allocation per event.
+ */
+export class LineRing {
+  private readonly bins: Int32Array[];
+  private readonly fill: Int32Array;
+  private readonly record: number;
+  private order = new Int32Array(1024);
+  private readonly counts = new Int32Array(BIN_SECONDS + 1);
+  private out = Buffer.allocUnsafe(CHUNK_BYTES + 8192);
+  /** Events accepted so far. */
+  pushed = 0;
+
+  /**
+   * @param dict the dictionary the field ids refer to.
+   * @param fields fields per line after `time`.
+   * @param horizonBins bins kept (an event may be pushed up to horizonBins − 1 bins ahead).
+   * @param tEnd first second not generated (events at or after it are dropped).
+   */
+  constructor(
+    readonly dict: Dictionary,
+    readonly fields: number,
+    readonly horizonBins: number,
+    readonly tEnd: number,
+  ) {
+    this.record = fields + 1;
+    this.bins = Array.from({ length: horizonBins }, () => new Int32Array(this.record * 1024));
+    this.fill = new Int32Array(horizonBins);
+  }
+
+  private slot(t: number): number {
+    const b = Math.floor(t / BIN_SECONDS) % this.horizonBins;
+    let bin = this.bins[b]!;
+    const at = this.fill[b]!;
+    if (at + this.record > bin.length) {
+      const bigger = new Int32Array(bin.length * 2);
+      bigger.set(bin);
+      this.bins[b] = bin = bigger;
+    }
+    this.fill[b] = at + this.record;
+    bin[at] = t;
+    this.pushed++;
+    return at;
+  }
+
+  /** An 8-field line (auth, flows) at second `t` (LANL times start at 1: 0 becomes 1). */
+  push8(t: number, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number): void {
+    if (t >= this.tEnd) return;
+    if (t < 1) t = 1;
+    const at = this.slot(t);
+    const r = this.bins[Math.floor(t / BIN_SECONDS) % this.horizonBins]!;
+    r[at + 1] = a;
+    r[at + 2] = b;
+    r[at + 3] = c;
+    r[at + 4] = d;
+    r[at + 5] = e;
+    r[at + 6] = f;
+    r[at + 7] = g;
+    r[at + 8] = h;
+  }
+
+  /** A 4-field line (proc). */
+  push4(t: number, a: number, b: number, c: number, d: number): void {
+    if (t >= this.tEnd) return;
+    if (t < 1) t = 1;
+    const at = this.slot(t);
+    const r = this.bins[Math.floor(t / BIN_SECONDS) % this.horizonBins]!;
+    r[at + 1] = a;
+    r[at + 2] = b;
+    r[at + 3] = c;
+    r[at + 4] = d;
+  }
+
+  /** A 2-field line (dns). */
+  push2(t: number, a: number, b: number): void {
+    if (t >= this.tEnd) return;
+    if (t < 1) t = 1;
+    const at = this.slot(t);
+    const r = this.bins[Math.floor(t / BIN_SECONDS) % this.horizonBins]!;
+    r[at + 1] = a;
+    r[at + 2] = b;
+  }
+
+  /**
+   * Empties the bin of hour `hour` (absolute index: seconds `[hour·3600, hour·3600 + 3600)`);
+   * when `emit`, writes its lines sorted by time (`time,f1,…,fn\n`) and passes them to
+   * `sink` in Buffers of a few MB (fresh Buffers, safe to keep).
+   */
+  drainBin(hour: number, emit: boolean, sink: (bytes: Buffer, lines: number) => void): void {
+    const b = hour % this.horizonBins;
+    const bin = this.bins[b]!;
+    const len = this.fill[b]!;
+    this.fill[b] = 0;
+    if (!emit || len === 0) return;
+    const rec = this.record;
+    const n = len / rec;
+    const base = hour * BIN_SECONDS;
+    // counting sort of record indices by second
+    const counts = this.counts;
+    counts.fill(0);
+    for (let i = 0; i < len; i += rec) counts[bin[i]! - base + 1]!++;
+    for (let s = 1; s <= BIN_SECONDS; s++) counts[s]! += counts[s - 1]!;
+    if (this.order.length < n) this.order = new Int32Array(Math.max(n, this.order.length * 2));
+    const order = this.order;
+    for (let i = 0; i < len; i += rec) order[counts[bin[i]! - base]!++] = i;
+
+    const { arena, offsets, lengths } = this.dict;
+    const fields = this.fields;
+    const out = this.out;
+    let o = 0;
+    let lines = 0;
+    let lastT = -1;
+    let tl = 0;
+    for (let k = 0; k < n; k++) {
+      const p = order[k]!;
+      const t = bin[p]!;
+      if (t !== lastT) {
+        lastT = t;
+        tl = 1;
+        for (let x = t; x >= 10; x = Math.floor(x / 10)) tl++;
+      }
+      for (let x = t, q = o + tl - 1; q >= o; q--, x = Math.floor(x / 10)) out[q] = 48 + (x % 10);
+      o += tl;
+      for (let f = 1; f <= fields; f++) {
+        out[o++] = 44;
+        const id = bin[p + f]!;
+        if (id >= 0) {
+          const start = offsets[id]!;
+          const end = start + lengths[id]!;
+          for (let s = start; s < end; s++) out[o++] = arena[s]!;
+        } else {
+          let v = -id - 1;
+          let l = 1;
+          for (let x = v; x >= 10; x = Math.floor(x / 10)) l++;
+          for (let q = o + l - 1; q >= o; q--) {
+            out[q] = 48 + (v % 10);
+            v = Math.floor(v / 10);
+          }
+          o += l;
+        }
+      }
+      out[o++] = 10;
+      lines++;
+      if (o >= CHUNK_BYTES) {
+        sink(Buffer.from(out.subarray(0, o)), lines);
+        o = 0;
+        lines = 0;
+      }
+    }
+    if (o > 0) sink(Buffer.from(out.subarray(0, o)), lines);
+  }
+}

@@ -1,0 +1,114 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { generate } from "../../../src/lanl/synth/generate.js";
+import { SCHEMAS } from "../../../src/lanl/schema.js";
+import { lineTime } from "../../../src/lanl/parse.js";
+
+const SAMPLE = "../shared/datasets/lanl/auth_sample_human_days0-2.txt";
+const small = { days: 2, scale: 0.001, workers: 0, quiet: true, redteam: "lanl" as const };
+
+function lines(dir: string, stream: string): string[] {
+  const text = gunzipSync(readFileSync(join(dir, "raw", `${stream}.txt.gz`))).toString("latin1");
+  expect(text.endsWith("\n")).toBe(true);
+  return text.slice(0, -1).split("\n");
+}
+
+describe("generate (small, in-process)", () => {
+  let a: string;
+  let b: string;
+  beforeAll(async () => {
+    a = mkdtempSync(join(tmpdir(), "tl-synth-a-"));
+    b = mkdtempSync(join(tmpdir(), "tl-synth-b-"));
+    await generate({ ...small, out: a });
+    await generate({ ...small, out: b });
+  });
+
+  it("writes the five files and synth.json, no temporaries", () => {
+    expect(readdirSync(join(a, "raw")).sort()).toEqual([
+      "auth.txt.gz",
+      "dns.txt.gz",
+      "flows.txt.gz",
+      "proc.txt.gz",
+      "redteam.txt.gz",
+    ]);
+    const meta = JSON.parse(readFileSync(join(a, "synth.json"), "utf8"));
+    expect(meta.options).toMatchObject({ days: 2, scale: 0.001, seed: 1, redteam: "lanl" });
+  });
+
+  it("is deterministic: same options, byte-identical files", () => {
+    for (const f of ["auth", "proc", "flows", "dns", "redteam"]) {
+      expect(readFileSync(join(a, "raw", `${f}.txt.gz`)).equals(readFileSync(join(b, "raw", `${f}.txt.gz`))), f).toBe(true);
+    }
+  });
+
+  it("another seed gives other data", async () => {
+    const c = mkdtempSync(join(tmpdir(), "tl-synth-c-"));
+    await generate({ ...small, streams: ["dns"], seed: 2, out: c });
+    expect(lines(c, "dns").slice(0, 50)).not.toEqual(lines(a, "dns").slice(0, 50));
+  });
+
+  it("every line has the stream's field count, a time from 1, sorted, within the span", () => {
+    for (const stream of ["auth", "proc", "flows", "dns", "redteam"] as const) {
+      const ls = lines(a, stream);
+      expect(ls.length, stream).toBeGreaterThanOrEqual(stream === "redteam" ? 10 : 1000);
+      let last = 1;
+      const bad: string[] = [];
+      for (const l of ls) {
+        const buf = Buffer.from(l, "latin1");
+        const t = lineTime(buf, 0, buf.length, SCHEMAS[stream].fieldCount);
+        if (t < last || t >= 2 * 86400) bad.push(l);
+        last = t;
+      }
+      expect(bad.slice(0, 3), stream).toEqual([]);
+    }
+  });
+
+  it("values follow LANL's spellings", () => {
+    const user = /^(U\d+@(DOM\d+|\?|C\d+)|C\d+\$@DOM1|(SYSTEM|LOCAL SERVICE|NETWORK SERVICE|ANONYMOUS LOGON)@C\d+)$/;
+    const computer = /^C\d+$/;
+    const bad: string[] = [];
+    for (const l of lines(a, "auth")) {
+      const [, su, du, sc, dc, at, lt, o, r] = l.split(",");
+      const ok =
+        user.test(su!) &&
+        user.test(du!) &&
+        computer.test(sc!) &&
+        /^(C\d+|TGT|U\d+)$/.test(dc!) &&
+        /^(\?|Kerberos|NTLM|Negotiate|MICROSOFT_AUTHENTICATION_PACKAGE_V1_0)$/.test(at!) &&
+        /^(\?|Network|Service|Batch|Interactive|NetworkCleartext|Unlock)$/.test(lt!) &&
+        /^(LogOn|LogOff|TGS|TGT|AuthMap|ScreenLock|ScreenUnlock)$/.test(o!) &&
+        /^(Success|Fail)$/.test(r!);
+      if (!ok) bad.push(l);
+    }
+    const patterns: Record<string, RegExp> = {
+      proc: /^\d+,(U\d+@(DOM\d+|\?|C\d+)|C\d+\$@DOM1),C\d+,P\d+,(Start|End)$/,
+      flows: /^\d+,\d+,C\d+,(N\d+|\d+),C\d+,(N\d+|\d+),(6|17|1|41),\d+,\d+$/,
+      dns: /^\d+,C\d+,C\d+$/,
+      redteam: /^\d+,U\d+@(DOM1|C\d+),C\d+,C\d+$/,
+    };
+    for (const [stream, re] of Object.entries(patterns)) for (const l of lines(a, stream)) if (!re.test(l)) bad.push(l);
+    expect(bad.slice(0, 5)).toEqual([]);
+  });
+
+  it.skipIf(!existsSync(SAMPLE))("uses the same value vocabulary as the real auth sample", () => {
+    const real = readFileSync(SAMPLE, "latin1").trim().split("\n");
+    const cats = (ls: string[], i: number): Set<string> => new Set(ls.map((l) => l.split(",")[i]!));
+    const synth = lines(a, "auth").filter((l) => l.split(",")[1]!.startsWith("U"));
+    for (const i of [5, 6, 7, 8]) {
+      // every categorical value of the real sample appears in the synthetic human auth lines
+      const rare = new Set(["NewCredentials", "ScreenUnlock", "ScreenLock", "Unlock"]); // < 0.05% of lines
+      const missing = [...cats(real, i)].filter((v) => !cats(synth, i).has(v) && !rare.has(v));
+      expect(missing, `column ${i}`).toEqual([]);
+    }
+    expect(real.every((l) => l.split(",").length === 9)).toBe(true);
+  });
+
+  it("rejects bad options before writing", async () => {
+    await expect(generate({ out: a, days: 0 })).rejects.toThrow(/telemetry-lab\/lanl\/synth: --days/);
+    await expect(generate({ out: a, scale: -1 })).rejects.toThrow(/--scale/);
+    await expect(generate({ out: a, redteam: "x" as never })).rejects.toThrow(/--redteam/);
+  });
+});
