@@ -405,17 +405,3 @@ export function refreshGlobalTable(gst: GlobalTable, local: readonly LocalStats[
   }
   return out;
 }
-
-/** A GST row as a plain object (for tables in notebooks). */
-export function globalRowRecord(entry: GlobalEntry, dimensionNames: readonly string[]): Record<string, string | number> {
-  const rec: Record<string, string | number> = {};
-  entry.path.forEach((v, i) => {
-    rec[dimensionNames[i] ?? `dim${i}`] = v;
-  });
-  const values = rowToJson(entry.row);
-  GLOBAL_ROW_FIELDS.forEach((f, i) => {
-    const v = values[i];
-    rec[f] = v instanceof PyNum ? v.value : (v as string);
-  });
-  return rec;
-}

@@ -19,8 +19,8 @@ export interface DumpOptions {
   /** Indent width (Python `indent=`). Default 2. */
   indent?: number;
   /**
-   * Keys that came from Python ints: a level whose keys ALL are in this set is sorted
-   * numerically (as Python sorts int keys) instead of by code point.
+   * Keys that came from Python ints: a level with such a key, whose keys all look like ints,
+   * is sorted numerically (as Python sorts int keys) instead of by code point.
    */
   numericKeys?: ReadonlySet<string>;
 }
@@ -78,8 +78,12 @@ function pyJsonNumber(n: PyNum): string {
   return n.toString();
 }
 
+const INT_KEY = /^-?(?:0|[1-9]\d*)$/;
+
 function sortedKeys(keys: string[], numericKeys: ReadonlySet<string> | undefined): string[] {
-  if (numericKeys !== undefined && keys.length > 0 && keys.every((k) => numericKeys.has(k))) {
+  // Python sorts int keys numerically; keys read back from a file are strings, so a level is
+  // sorted numerically when one of its keys came from an int in this run and all look like ints.
+  if (numericKeys !== undefined && keys.some((k) => numericKeys.has(k)) && keys.every((k) => INT_KEY.test(k))) {
     return keys.sort((a, b) => Number(a) - Number(b));
   }
   return keys.sort(compareCodePoints);
