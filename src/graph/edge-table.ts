@@ -46,11 +46,16 @@ export class EdgeTable {
 
   /** Adds `w` to the weight of {u, v} (creating the edge at 0 first). Ids are not checked. */
   add(u: number, v: number, w: number): void {
-    if (u > v) {
-      const t = u;
-      u = v;
-      v = t;
-    }
+    if (u > v) this.addOrdered(v, u, w);
+    else this.addOrdered(u, v, w);
+  }
+
+  /**
+   * Adds `w` to the key (u, v) taken as ordered: (u, v) and (v, u) are
+   * different keys. For ordered pair tables (e.g. vertex x combination); an
+   * undirected edge table must use {@link add}.
+   */
+  addOrdered(u: number, v: number, w: number): void {
     let h = (Math.imul(u, 0x9e3779b1) + v) | 0;
     h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
     h ^= h >>> 13;
@@ -116,6 +121,12 @@ export class EdgeTable {
     this.table = table;
     this.mask = mask;
     this.limit = Math.floor(cap * 0.6);
+  }
+
+  /** Forgets every key (keeps the allocated memory). */
+  clear(): void {
+    this.table.fill(EMPTY);
+    this.count = 0;
   }
 
   /** Calls `fn(u, v, w)` for every edge (u <= v), in slot order. */

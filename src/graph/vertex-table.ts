@@ -3,40 +3,40 @@
  * UTF-8 bytes so that the byte-level fast path (fields sliced out of a raw
  * line, never turned into JS strings) and the string path give the same ids.
  *
- * Names are stored once in a growing byte arena; an open-addressing hash
- * (linear probing, FNV-1a over the name bytes) maps bytes to ids. The fast path
- * interns `prefix + value` without concatenating: the hash state after the
- * prefix is precomputed by {@link VertexTable.prefix}. Strings are decoded
- * lazily ({@link VertexTable.name}), so a graph built from bytes pays for JS
- * strings only once per vertex, at freeze time.
+ * A name `type::value` is held as (prefix id of `type::`, value bytes): the
+ * fast path interns a field with its field's prefix without concatenating, and
+ * a lookup compares one int and the value bytes. The string path splits a name
+ * at its first `::` (names without `::` have the empty prefix), so a prefix may
+ * contain `::` only at its end. Values live in one growing byte arena; an
+ * open-addressing hash (linear probing, MurmurHash3 of the value seeded by the
+ * prefix) maps them to ids. Strings are decoded lazily ({@link VertexTable.name}).
  *
- * Source: the usual interning technique of columnar engines (e.g. Arrow
- * dictionary builders); FNV-1a from Fowler, Noll & Vo.
+ * Source: the usual interning of columnar engines (e.g. Arrow dictionary
+ * builders); MurmurHash3 (Appleby).
  */
+import { hashBytes } from "./hash.js";
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
 const ENCODER = new TextEncoder();
 const DECODER = new TextDecoder("utf-8");
+const MODULE = "telemetry-lab/graph/vertex-table";
 
 /** Largest number of vertices a table holds (edge keys pack two ids in 53 bits). */
 export const MAX_VERTICES = 2 ** 26;
 
 /** A name prefix (e.g. `computer_source::`) prepared for {@link VertexTable.internPrefixed}. */
 export interface VertexPrefix {
-  /** UTF-8 bytes of the prefix, separator included. */
-  readonly bytes: Uint8Array;
-  /** FNV-1a state after hashing the prefix bytes. */
-  readonly hash: number;
-  /** The prefix as a string. */
+  /** Prefix id within its table. */
+  readonly id: number;
+  /** Hash seed of values under this prefix. */
+  readonly seed: number;
+  /** The prefix as a string (`""` or ending in `::`). */
   readonly text: string;
 }
 
-/** Hash state of FNV-1a after `bytes` (starting from `state`). */
-function fnv(bytes: Uint8Array, start: number, end: number, state: number): number {
-  let h = state;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, FNV_PRIME);
-  return h;
+function seedOf(id: number): number {
+  let h = Math.imul(id + 1, 0x9e3779b1);
+  h ^= h >>> 15;
+  return Math.imul(h, 0x85ebca6b) | 0;
 }
 
 /**
@@ -47,20 +47,23 @@ function fnv(bytes: Uint8Array, start: number, end: number, state: number): numb
  * t.intern("computer_source::C586"); // 0
  * t.intern("computer_source::C586"); // 0
  * const p = t.prefix("computer_source::");
- * t.internPrefixed(p, Buffer.from("x,C586,y"), 2, 6); // 0 (same bytes)
+ * t.internPrefixed(p, Buffer.from("x,C586,y"), 2, 6); // 0 (same name)
  * t.name(0); // "computer_source::C586"
  */
 export class VertexTable {
   private arena: Uint8Array;
   private arenaUsed = 0;
-  /** offsets[i]..offsets[i+1] are the bytes of vertex i. */
+  /** offsets[i]..offsets[i+1] are the value bytes of vertex i. */
   private offsets: Uint32Array;
   private hashes: Int32Array;
+  private prefixOf: Int32Array;
   /** Hash slots: vertex id + 1, 0 = empty. */
   private slots: Int32Array;
   private mask: number;
   private count = 0;
   private names: (string | undefined)[] = [];
+  private prefixes: VertexPrefix[] = [];
+  private prefixByText = new Map<string, VertexPrefix>();
 
   constructor(expectedVertices = 1024) {
     let cap = 16;
@@ -68,8 +71,10 @@ export class VertexTable {
     this.slots = new Int32Array(cap);
     this.mask = cap - 1;
     this.offsets = new Uint32Array(Math.max(16, expectedVertices + 1));
-    this.hashes = new Int32Array(Math.max(16, expectedVertices));
-    this.arena = new Uint8Array(Math.max(1024, expectedVertices * 24));
+    this.hashes = new Int32Array(this.offsets.length);
+    this.prefixOf = new Int32Array(this.offsets.length);
+    this.arena = new Uint8Array(Math.max(1024, expectedVertices * 16));
+    this.prefix("");
   }
 
   /** Number of vertices interned. */
@@ -77,100 +82,111 @@ export class VertexTable {
     return this.count;
   }
 
-  /** Prepares a name prefix for {@link internPrefixed}. */
+  /**
+   * The prefix `text` (`""`, or `type::` with no other `::`), registered once.
+   *
+   * @throws when `text` has a `::` other than at its end.
+   */
   prefix(text: string): VertexPrefix {
-    const bytes = ENCODER.encode(text);
-    return { bytes, hash: fnv(bytes, 0, bytes.length, FNV_OFFSET), text };
+    let p = this.prefixByText.get(text);
+    if (p !== undefined) return p;
+    if (text !== "" && (!text.endsWith("::") || text.indexOf("::") !== text.length - 2)) {
+      throw new Error(`${MODULE}: prefix '${text}' must end in '::' and contain no other '::'`);
+    }
+    p = Object.freeze({ id: this.prefixes.length, seed: seedOf(this.prefixes.length), text });
+    this.prefixes.push(p);
+    this.prefixByText.set(text, p);
+    return p;
+  }
+
+  private split(name: string): [VertexPrefix, Uint8Array] {
+    const i = name.indexOf("::");
+    if (i < 0) return [this.prefixes[0]!, ENCODER.encode(name)];
+    return [this.prefix(name.slice(0, i + 2)), ENCODER.encode(name.slice(i + 2))];
   }
 
   /** Id of `name`, interning it if new. */
   intern(name: string): number {
-    const bytes = ENCODER.encode(name);
-    const id = this.internBytes(EMPTY_PREFIX, bytes, 0, bytes.length);
+    const [p, bytes] = this.split(name);
+    const id = this.internPrefixed(p, bytes, 0, bytes.length);
     if (this.names[id] === undefined) this.names[id] = name;
     return id;
   }
 
   /** Id of `name` or -1 when absent (nothing interned). */
   find(name: string): number {
-    const bytes = ENCODER.encode(name);
-    return this.lookup(EMPTY_PREFIX, bytes, 0, bytes.length, fnv(bytes, 0, bytes.length, FNV_OFFSET) | 0);
+    const i = name.indexOf("::");
+    const p = i < 0 ? this.prefixes[0] : this.prefixByText.get(name.slice(0, i + 2));
+    if (p === undefined) return -1;
+    const bytes = ENCODER.encode(i < 0 ? name : name.slice(i + 2));
+    return this.lookup(p, bytes, 0, bytes.length);
   }
 
-  /** Id of the name `prefix.text + bytes[start..end)` (UTF-8), interning it if new. */
-  internPrefixed(prefix: VertexPrefix, bytes: Uint8Array, start: number, end: number): number {
-    return this.internBytes(prefix, bytes, start, end);
-  }
-
-  private lookup(prefix: VertexPrefix, bytes: Uint8Array, start: number, end: number, h: number): number {
-    const p = prefix.bytes;
-    const plen = p.length;
-    const len = plen + end - start;
+  private lookup(prefix: VertexPrefix, bytes: Uint8Array, start: number, end: number): number {
+    const h = hashBytes(bytes, start, end, prefix.seed);
     const slots = this.slots;
     const mask = this.mask;
-    let s = (h ^ (h >>> 15)) & mask;
+    let s = h & mask;
     for (;;) {
       const id1 = slots[s]!;
       if (id1 === 0) return -1;
       const id = id1 - 1;
-      if (this.hashes[id] === h) {
-        const o = this.offsets[id]!;
-        if (this.offsets[id + 1]! - o === len && this.sameBytes(o, p, bytes, start, end)) return id;
-      }
+      if (this.hashes[id] === h && this.prefixOf[id] === prefix.id && this.same(id, bytes, start, end)) return id;
       s = (s + 1) & mask;
     }
   }
 
-  private sameBytes(o: number, p: Uint8Array, bytes: Uint8Array, start: number, end: number): boolean {
+  private same(id: number, bytes: Uint8Array, start: number, end: number): boolean {
+    let o = this.offsets[id]!;
+    if (this.offsets[id + 1]! - o !== end - start) return false;
     const a = this.arena;
-    const plen = p.length;
-    for (let i = 0; i < plen; i++) if (a[o + i] !== p[i]) return false;
-    let k = o + plen;
-    for (let i = start; i < end; i++, k++) if (a[k] !== bytes[i]) return false;
+    for (let i = start; i < end; i++, o++) if (a[o] !== bytes[i]) return false;
     return true;
   }
 
-  private internBytes(prefix: VertexPrefix, bytes: Uint8Array, start: number, end: number): number {
-    const h = fnv(bytes, start, end, prefix.hash) | 0;
-    const p = prefix.bytes;
-    const plen = p.length;
-    const len = plen + end - start;
+  /** Id of the name `prefix.text + bytes[start..end)` (UTF-8), interning it if new. Hot path. */
+  internPrefixed(prefix: VertexPrefix, bytes: Uint8Array, start: number, end: number): number {
+    const h = hashBytes(bytes, start, end, prefix.seed);
+    const pid = prefix.id;
     const slots = this.slots;
     const mask = this.mask;
-    let s = (h ^ (h >>> 15)) & mask;
+    let s = h & mask;
     for (;;) {
       const id1 = slots[s]!;
       if (id1 === 0) break;
       const id = id1 - 1;
-      if (this.hashes[id] === h) {
-        const o = this.offsets[id]!;
-        if (this.offsets[id + 1]! - o === len && this.sameBytes(o, p, bytes, start, end)) return id;
-      }
+      if (this.hashes[id] === h && this.prefixOf[id] === pid && this.same(id, bytes, start, end)) return id;
       s = (s + 1) & mask;
     }
     // New vertex.
     const id = this.count;
-    if (id >= MAX_VERTICES) throw new Error(`telemetry-lab/graph/vertex-table: more than ${MAX_VERTICES} vertices`);
+    if (id >= MAX_VERTICES) throw new Error(`${MODULE}: more than ${MAX_VERTICES} vertices`);
+    if (this.prefixes[pid] !== prefix) throw new Error(`${MODULE}: prefix '${prefix.text}' belongs to another table`);
+    const len = end - start;
     if (this.arenaUsed + len > this.arena.length) {
       const grown = new Uint8Array(Math.max(this.arena.length * 2, this.arenaUsed + len));
       grown.set(this.arena.subarray(0, this.arenaUsed));
       this.arena = grown;
     }
     if (id + 2 > this.offsets.length) {
-      const grown = new Uint32Array(this.offsets.length * 2);
-      grown.set(this.offsets);
-      this.offsets = grown;
-      const gh = new Int32Array(this.hashes.length * 2);
-      gh.set(this.hashes);
-      this.hashes = gh;
+      const cap = this.offsets.length * 2;
+      const o = new Uint32Array(cap);
+      o.set(this.offsets);
+      this.offsets = o;
+      const hs = new Int32Array(cap);
+      hs.set(this.hashes);
+      this.hashes = hs;
+      const ps = new Int32Array(cap);
+      ps.set(this.prefixOf);
+      this.prefixOf = ps;
     }
     const a = this.arena;
     let k = this.arenaUsed;
-    for (let i = 0; i < plen; i++) a[k++] = p[i]!;
     for (let i = start; i < end; i++) a[k++] = bytes[i]!;
     this.arenaUsed = k;
     this.offsets[id + 1] = k;
     this.hashes[id] = h;
+    this.prefixOf[id] = pid;
     slots[s] = id + 1;
     this.count = id + 1;
     if (this.count * 2 > slots.length) this.rehash();
@@ -182,8 +198,7 @@ export class VertexTable {
     const slots = new Int32Array(cap);
     const mask = cap - 1;
     for (let id = 0; id < this.count; id++) {
-      const h = this.hashes[id]!;
-      let s = (h ^ (h >>> 15)) & mask;
+      let s = this.hashes[id]! & mask;
       while (slots[s] !== 0) s = (s + 1) & mask;
       slots[s] = id + 1;
     }
@@ -193,10 +208,10 @@ export class VertexTable {
 
   /** The name of vertex `id` (decoded once, then cached). */
   name(id: number): string {
-    if (id < 0 || id >= this.count) throw new Error(`telemetry-lab/graph/vertex-table: no vertex ${id} (size ${this.count})`);
+    if (!(id >= 0 && id < this.count)) throw new Error(`${MODULE}: no vertex ${id} (size ${this.count})`);
     let s = this.names[id];
     if (s === undefined) {
-      s = DECODER.decode(this.arena.subarray(this.offsets[id]!, this.offsets[id + 1]!));
+      s = this.prefixes[this.prefixOf[id]!]!.text + DECODER.decode(this.arena.subarray(this.offsets[id]!, this.offsets[id + 1]!));
       this.names[id] = s;
     }
     return s;
@@ -209,10 +224,8 @@ export class VertexTable {
     return out;
   }
 
-  /** Bytes held (arena, offsets, hashes, slots): for memory accounting. */
+  /** Bytes held (arena, offsets, hashes, prefix ids, slots): for memory accounting. */
   get byteLength(): number {
-    return this.arena.byteLength + this.offsets.byteLength + this.hashes.byteLength + this.slots.byteLength;
+    return this.arena.byteLength + this.offsets.byteLength + this.hashes.byteLength + this.prefixOf.byteLength + this.slots.byteLength;
   }
 }
-
-const EMPTY_PREFIX: VertexPrefix = { bytes: new Uint8Array(0), hash: FNV_OFFSET, text: "" };

@@ -50,7 +50,23 @@ export class CompactBuilder implements GraphBuilder {
   }
 
   get edgeCount(): number {
+    this.flush();
     return this.edges.size;
+  }
+
+  private flushers: (() => void)[] = [];
+
+  /**
+   * Registers work to run before the edges are read (e.g. the fast path's
+   * counted distinct events, `src/graph/events.ts`).
+   */
+  onFlush(fn: () => void): void {
+    this.flushers.push(fn);
+  }
+
+  /** Runs the registered flushers: every pending event is in the edge table after this. */
+  flush(): void {
+    for (const f of this.flushers) f();
   }
 
   /** Id of a vertex name (interned). */
@@ -90,6 +106,7 @@ export class CompactBuilder implements GraphBuilder {
   }
 
   toCsr(): Csr {
+    this.flush();
     const { us, vs, ws } = this.edges.toArrays();
     return csrFromEdges(this.vertices.allNames(), us, vs, ws, { sortByName: true, dropIsolated: true });
   }

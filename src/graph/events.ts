@@ -1,0 +1,351 @@
+/**
+ * From event lines to graph edges: the fast path of graph building.
+ *
+ * A plan ({@link EventPlan}, from an architecture) is compiled against a
+ * {@link CompactBuilder}: one interned name prefix per artifact field, so each
+ * field of a raw line (a byte range found by `splitFields`) becomes a vertex id
+ * without creating a string; ids then go to the builder's clique or edge
+ * accumulation. Other builders (graphology) take the object path: field
+ * strings, {@link eventEdges}. Both paths give the same graph (tested).
+ *
+ * The seed's equivalent is `make_graph`: `read_lanl_csv` then, per row,
+ * `builder.add_clique(arch.get_event_artifacts(event))`.
+ */
+import { createLineFields, parseTime, splitFields, type LineFields } from "../lanl/parse.js";
+import type { StreamSchema } from "../lanl/schema.js";
+import { eventEdges, log2Floor, PANDAS_NA_VALUES, type EventPlan } from "./arch/arch.js";
+import type { GraphBuilder } from "./builder/builder.js";
+import { CompactBuilder } from "./builder/compact.js";
+import type { VertexPrefix } from "./vertex-table.js";
+import { EventCounter } from "./event-counter.js";
+
+const MODULE = "telemetry-lab/graph/events";
+const ENC = new TextEncoder();
+const QUESTION = 63;
+const MINUS = 45;
+const NA_BYTES = PANDAS_NA_VALUES.map((s) => ENC.encode(s));
+const NA_FIRST = new Set(NA_BYTES.filter((b) => b.length > 0).map((b) => b[0]!));
+const NAN = ENC.encode("nan");
+const ZERO_LABEL = ENC.encode("0");
+const POS_LABELS = Array.from({ length: 64 }, (_, k) => ENC.encode(`2^${k}`));
+const NEG_LABELS = Array.from({ length: 64 }, (_, k) => ENC.encode(`-2^${k}`));
+
+/** Options of {@link compilePlan}. */
+export interface CompilePlanOptions {
+  /** Count distinct event bodies and add each one's edges once, weighted ({@link EventCounter}). Default true. */
+  dedupe?: boolean;
+  /** Distinct bodies held before their edges are flushed to the builder. Default 2^21. */
+  maxDistinct?: number;
+}
+
+/** Defaults of {@link CompilePlanOptions}. */
+export const COMPILE_DEFAULTS: Required<CompilePlanOptions> = { dedupe: true, maxDistinct: 1 << 21 };
+
+/** A plan compiled against one compact builder's vertex table. */
+export interface CompiledPlan {
+  readonly plan: EventPlan;
+  readonly builder: CompactBuilder;
+  readonly prefixes: readonly VertexPrefix[];
+  /** Line field index (column + 1) per artifact field. */
+  readonly lineField: Int32Array;
+  /** 1 when the field is log2-binned. */
+  readonly binned: Uint8Array;
+  /** Flattened pairs (a0, b0, a1, b1, ...) or undefined for a clique. */
+  readonly pairs: Int32Array | undefined;
+  /** Ids of the current event, -1 = dropped. */
+  readonly ids: Int32Array;
+  /** Scratch for the clique's kept ids. */
+  readonly scratch: Int32Array;
+  readonly fields: LineFields;
+  /** Distinct bodies pending (dedupe on), or undefined. */
+  readonly counter: EventCounter | undefined;
+  readonly maxDistinct: number;
+}
+
+/**
+ * Compiles `plan` for fast additions to `builder`. With `dedupe` (default),
+ * events are counted per distinct body and reach the builder's edge table when
+ * it is read (`toCsr`, `edgeCount`) or every `maxDistinct` bodies.
+ */
+export function compilePlan(plan: EventPlan, builder: CompactBuilder, schema: StreamSchema, options: CompilePlanOptions = {}): CompiledPlan {
+  const opts = { ...COMPILE_DEFAULTS, ...options };
+  if (plan.stream !== schema.stream) throw new Error(`${MODULE}: plan is for stream '${plan.stream}', schema is '${schema.stream}'`);
+  const width = Math.max(1, plan.fields.length);
+  const c: CompiledPlan = {
+    plan,
+    builder,
+    prefixes: plan.fields.map((f) => builder.vertices.prefix(`${f.type}::`)),
+    lineField: Int32Array.from(plan.fields, (f) => f.column + 1),
+    binned: Uint8Array.from(plan.fields, (f) => (f.kind === "log2" ? 1 : 0)),
+    pairs: plan.edges === "clique" ? undefined : Int32Array.from(plan.edges.flat()),
+    ids: new Int32Array(width),
+    scratch: new Int32Array(width),
+    fields: createLineFields(schema.fieldCount + 1),
+    counter: opts.dedupe ? new EventCounter(width) : undefined,
+    maxDistinct: opts.maxDistinct,
+  };
+  if (c.counter) builder.onFlush(() => flushCompiled(c));
+  return c;
+}
+
+/** Adds the edges of every pending distinct body to the builder and forgets them. */
+export function flushCompiled(c: CompiledPlan): void {
+  const counter = c.counter;
+  if (counter === undefined || counter.size === 0) return;
+  const w = counter.width;
+  const payload = counter.payload;
+  const counts = counter.counts;
+  for (let id = 0; id < counter.size; id++) emitEdges(c, payload, id * w, counts[id]!);
+  counter.clear();
+}
+
+function isNa(buf: Uint8Array, s: number, e: number): boolean {
+  const len = e - s;
+  if (len === 0) return true;
+  if (len > 9 || !NA_FIRST.has(buf[s]!)) return false;
+  outer: for (const na of NA_BYTES) {
+    if (na.length !== len) continue;
+    for (let i = 0; i < len; i++) if (na[i] !== buf[s + i]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+/** Parses an optionally negative decimal integer, NaN if not one. */
+function parseInteger(buf: Uint8Array, s: number, e: number): number {
+  let neg = false;
+  if (s < e && buf[s] === MINUS) {
+    neg = true;
+    s++;
+  }
+  if (s >= e || e - s > 15) return NaN;
+  let x = 0;
+  for (let i = s; i < e; i++) {
+    const c = buf[i]! - 48;
+    if (c < 0 || c > 9) return NaN;
+    x = x * 10 + c;
+  }
+  return neg ? -x : x;
+}
+
+/**
+ * Interns the artifact vertices of the event whose fields were split (by
+ * `splitFields`) into `c.fields`, into `c.ids` (-1 = dropped). Hot path.
+ */
+export function internEvent(c: CompiledPlan, buf: Uint8Array): void {
+  const { ids, lineField, prefixes, binned, plan } = c;
+  const table = c.builder.vertices;
+  const starts = c.fields.starts;
+  const ends = c.fields.ends;
+  const nf = plan.fields.length;
+  const dropMissing = plan.dropMissing;
+  const pandasNa = plan.pandasNa;
+  for (let i = 0; i < nf; i++) {
+    const lf = lineField[i]!;
+    const s = starts[lf]!;
+    const e = ends[lf]!;
+    if (dropMissing && (e === s || (e === s + 1 && buf[s] === QUESTION))) {
+      ids[i] = -1;
+      continue;
+    }
+    let id: number;
+    if (binned[i]) {
+      const x = parseInteger(buf, s, e);
+      if (Number.isNaN(x)) id = table.internPrefixed(prefixes[i]!, buf, s, e);
+      else {
+        const label = x === 0 ? ZERO_LABEL : x > 0 ? POS_LABELS[log2Floor(x)]! : NEG_LABELS[log2Floor(-x)]!;
+        id = table.internPrefixed(prefixes[i]!, label, 0, label.length);
+      }
+    } else if (pandasNa && isNa(buf, s, e)) {
+      id = table.internPrefixed(prefixes[i]!, NAN, 0, 3);
+    } else {
+      id = table.internPrefixed(prefixes[i]!, buf, s, e);
+    }
+    ids[i] = id;
+  }
+}
+
+/** Adds the edges of one event's ids `ids[off, off + fields)` with `weight`. Hot path. */
+export function emitEdges(c: CompiledPlan, ids: Int32Array, off: number, weight: number): void {
+  const plan = c.plan;
+  const nf = plan.fields.length;
+  const edges = c.builder.edges;
+  const pairs = c.pairs;
+  const set = plan.duplicates === "set";
+  if (pairs === undefined) {
+    const kept = c.scratch;
+    let n = 0;
+    for (let i = 0; i < nf; i++) {
+      const id = ids[off + i]!;
+      if (id < 0) continue;
+      if (set) {
+        let dup = false;
+        for (let j = 0; j < n; j++) if (kept[j] === id) dup = true;
+        if (dup) continue;
+      }
+      kept[n++] = id;
+    }
+    for (let i = 0; i < n; i++) {
+      const a = kept[i]!;
+      for (let j = i + 1; j < n; j++) edges.add(a, kept[j]!, weight);
+    }
+    return;
+  }
+  const np = pairs.length;
+  for (let p = 0; p < np; p += 2) {
+    const u = ids[off + pairs[p]!]!;
+    const v = ids[off + pairs[p + 1]!]!;
+    if (u < 0 || v < 0) continue;
+    if (set) {
+      if (u === v) continue;
+      let dup = false;
+      for (let q = 0; q < p; q += 2) {
+        const u2 = ids[off + pairs[q]!]!;
+        const v2 = ids[off + pairs[q + 1]!]!;
+        if (u2 >= 0 && v2 >= 0 && ((u2 === u && v2 === v) || (u2 === v && v2 === u))) dup = true;
+      }
+      if (dup) continue;
+    }
+    edges.add(u, v, weight);
+  }
+}
+
+/** Counts of {@link addLines}. */
+export interface AddLinesResult {
+  /** Events added. */
+  events: number;
+  /** Lines rejected (wrong field count, bad time); only with `onReject: "skip"`. */
+  rejected: number;
+}
+
+/** Options of {@link addLines}. */
+export interface AddLinesOptions {
+  /** What to do with a malformed line: throw (the seed's pandas would) or skip and count. Default "throw". */
+  onReject?: "throw" | "skip";
+  /** File name for error messages. */
+  source?: string;
+  /** 1-based line number of the first line, for error messages. Default 1. */
+  firstLine?: number;
+}
+
+/** Defaults of {@link AddLinesOptions}. */
+export const ADD_LINES_DEFAULTS = { onReject: "throw", source: "<lines>", firstLine: 1 } as const;
+
+/**
+ * Adds the events of raw lines `buf[starts[i], ends[i])` (i < count) of one
+ * stream to a builder: the fast path for a {@link CompactBuilder} (pass the
+ * same {@link CompiledPlan} for every batch via `compiled`), the object path
+ * otherwise.
+ *
+ * @example
+ * const b = new CompactBuilder();
+ * const plan = allCategoryNoAttr().plan(SCHEMAS.dns);
+ * const buf = Buffer.from("2,C4653,C5030\n");
+ * addLines(b, plan, SCHEMAS.dns, buf, Int32Array.of(0), Int32Array.of(13), 1); // { events: 1, rejected: 0 }
+ */
+export function addLines(
+  builder: GraphBuilder,
+  plan: EventPlan,
+  schema: StreamSchema,
+  buf: Uint8Array,
+  starts: Int32Array,
+  ends: Int32Array,
+  count: number,
+  options: AddLinesOptions = {},
+  compiled?: CompiledPlan,
+): AddLinesResult {
+  const opts = { ...ADD_LINES_DEFAULTS, ...options };
+  if (plan.stream !== schema.stream) throw new Error(`${MODULE}: plan is for stream '${plan.stream}', lines are '${schema.stream}'`);
+  const fc = schema.fieldCount;
+  let events = 0;
+  let rejected = 0;
+  const c = builder instanceof CompactBuilder ? (compiled ?? compilePlan(plan, builder, schema)) : undefined;
+  if (c !== undefined && c.builder !== builder) throw new Error(`${MODULE}: compiled plan belongs to another builder`);
+  const fields = c?.fields ?? createLineFields(fc + 1);
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const counter = c?.counter;
+  for (let i = 0; i < count; i++) {
+    const s = starts[i]!;
+    const e = ends[i]!;
+    let h = 0;
+    let k = s;
+    if (counter !== undefined) {
+      // Time: 1..15 digits up to the first comma; then look the body up.
+      while (k < e && buf[k]! >= 48 && buf[k]! <= 57) k++;
+      if (k < e && buf[k] === 44 && k > s && k - s <= 15) {
+        h = counter.hash(buf, k + 1, e);
+        const id = counter.find(buf, k + 1, e, h);
+        if (id >= 0) {
+          counter.counts[id]!++;
+          events++;
+          continue;
+        }
+      } else k = -1;
+    }
+    const n = splitFields(buf, s, e, fields);
+    if (n !== fc || parseTime(buf, fields.starts[0]!, fields.ends[0]!) < 0) {
+      if (e === s || (e === s + 1 && buf[s] === 13)) continue; // blank line (e.g. a final newline)
+      if (opts.onReject === "throw") {
+        const why = n !== fc ? `expected ${fc} fields, got ${n}` : `time is not a non-negative integer`;
+        throw new Error(`${MODULE}: ${opts.source}: line ${opts.firstLine + i}: ${schema.stream}: ${why}`);
+      }
+      rejected++;
+      continue;
+    }
+    if (c !== undefined) {
+      internEvent(c, buf);
+      if (counter !== undefined && k >= 0) {
+        const id = counter.insert(buf, k + 1, e, h);
+        counter.payload.set(c.ids, id * counter.width);
+        if (counter.size >= c.maxDistinct) flushCompiled(c);
+      } else {
+        emitEdges(c, c.ids, 0, 1);
+      }
+    } else {
+      const values: string[] = [];
+      for (let k = 1; k < fc; k++) values.push(b.toString("utf8", fields.starts[k], fields.ends[k]));
+      for (const [u, v] of eventEdges(plan, values)) builder.addEdge(u, v, 1);
+    }
+    events++;
+  }
+  return { events, rejected };
+}
+
+/**
+ * Builds (adds to `builder`) the graph of one stream's lines held in one
+ * buffer (newline-separated). Convenience for tests, notebooks and benches.
+ *
+ * @example
+ * const b = new CompactBuilder();
+ * addText(b, allCategoryNoAttr().plan(SCHEMAS.dns), SCHEMAS.dns, "2,C4653,C5030\n3,C4653,C1\n");
+ * b.edgeCount; // 2
+ */
+export function addText(builder: GraphBuilder, plan: EventPlan, schema: StreamSchema, text: string | Uint8Array, options: AddLinesOptions = {}): AddLinesResult {
+  const buf = typeof text === "string" ? Buffer.from(text, "utf8") : text;
+  const { starts, ends, count } = lineOffsets(buf);
+  return addLines(builder, plan, schema, buf, starts, ends, count, options);
+}
+
+/** Start/end offsets of the lines of `buf` (split at `\n`; a last line without one is kept). */
+export function lineOffsets(buf: Uint8Array): { starts: Int32Array; ends: Int32Array; count: number } {
+  let count = 0;
+  for (let i = 0; i < buf.length; i++) if (buf[i] === 10) count++;
+  if (buf.length > 0 && buf[buf.length - 1] !== 10) count++;
+  const starts = new Int32Array(count);
+  const ends = new Int32Array(count);
+  let k = 0;
+  let s = 0;
+  for (let i = 0; i < buf.length; i++) {
+    if (buf[i] === 10) {
+      starts[k] = s;
+      ends[k] = i > s && buf[i - 1] === 13 ? i - 1 : i;
+      k++;
+      s = i + 1;
+    }
+  }
+  if (s < buf.length) {
+    starts[k] = s;
+    ends[k] = buf[buf.length - 1] === 13 ? buf.length - 1 : buf.length;
+  }
+  return { starts, ends, count };
+}
