@@ -23,6 +23,8 @@ export interface DailyStatsRow {
   readonly sampSubCountMax: PyNum;
 }
 
+type Level = Map<string, Level | DayCombo>;
+
 interface DayCombo {
   path: string[];
   sub: number;
@@ -41,7 +43,7 @@ interface DayCombo {
 export class DailyStatsAccumulator {
   private readonly firstDay: number;
   private readonly lastDay: number;
-  private readonly days = new Map<number, Map<string, DayCombo>>();
+  private readonly days = new Map<number, Level>();
   private readonly inWindow = new Set<number>();
 
   constructor(
@@ -57,19 +59,41 @@ export class DailyStatsAccumulator {
     const day = wallDay(wall);
     if (day < this.firstDay || day > this.lastDay) return;
     if (wall >= this.startWall && wall < this.endWall) this.inWindow.add(day);
-    let combos = this.days.get(day);
-    if (combos === undefined) {
-      combos = new Map();
-      this.days.set(day, combos);
+    let level = this.days.get(day);
+    if (level === undefined) {
+      level = new Map();
+      this.days.set(day, level);
     }
-    const key = dims.length === 1 ? (dims[0] as string) : JSON.stringify(dims);
-    let c = combos.get(key);
+    const last = dims.length - 1;
+    for (let d = 0; d < last; d++) {
+      const key = dims[d] as string;
+      let next = level.get(key) as Level | undefined;
+      if (next === undefined) {
+        next = new Map();
+        level.set(key, next);
+      }
+      level = next;
+    }
+    let c = level.get(dims[last] as string) as DayCombo | undefined;
     if (c === undefined) {
       c = { path: dims.slice(), sub: 0, samples: new Set() };
-      combos.set(key, c);
+      level.set(dims[last] as string, c);
     }
     c.sub += 1;
     c.samples.add(sample);
+  }
+
+  private combosOf(day: number): DayCombo[] {
+    const out: DayCombo[] = [];
+    const walk = (level: Level): void => {
+      for (const v of level.values()) {
+        if (v instanceof Map) walk(v);
+        else out.push(v);
+      }
+    };
+    const root = this.days.get(day);
+    if (root !== undefined) walk(root);
+    return out;
   }
 
   /** The dates D (wall midnights) that had a record inside the window, ascending. */
@@ -85,7 +109,8 @@ export class DailyStatsAccumulator {
     const seenPerLevel: Set<string>[] = [];
     const byKey = new Map<string, DayCombo[]>();
     for (const day of D) {
-      for (const [key, c] of this.days.get(day) ?? new Map<string, DayCombo>()) {
+      for (const c of this.combosOf(day)) {
+        const key = JSON.stringify(c.path);
         c.path.forEach((v, level) => {
           if (seenPerLevel[level] === undefined) {
             seenPerLevel[level] = new Set();
@@ -105,7 +130,7 @@ export class DailyStatsAccumulator {
     const n = D.length;
     const product = (level: number, prefix: string[]): void => {
       if (level === valuesPerLevel.length) {
-        const key = prefix.length === 1 ? (prefix[0] as string) : JSON.stringify(prefix);
+        const key = JSON.stringify(prefix);
         const per = byKey.get(key) ?? [];
         let sub = 0;
         let subMax = 0;

@@ -50,6 +50,9 @@ export const DEFAULTS: Required<Omit<ReadJsonRecordsOptions, "onBytes">> = { chu
 
 const INCOMPLETE = Symbol("incomplete");
 
+/** Node's Buffer has direct decoders that skip `toString`'s argument handling. */
+type FastBuffer = Buffer & { utf8Slice(start: number, end: number): string; latin1Slice(start: number, end: number): string };
+
 enum State {
   Start,
   ArrayFirst,
@@ -86,6 +89,7 @@ export class RecordParser {
   private carry: Buffer | null = null;
   private consumed = 0; // bytes before the current buffer
   private readonly keys: Buffer[];
+  private readonly keyLengths: Uint8Array;
   private readonly view: RecordView;
   private buf: Buffer = Buffer.alloc(0);
   private end = 0;
@@ -96,6 +100,8 @@ export class RecordParser {
     private readonly onRecord: (view: RecordView) => void,
   ) {
     this.keys = fields.map((f) => Buffer.from(f, "utf8"));
+    this.keyLengths = new Uint8Array(Math.max(0, ...this.keys.map((k) => k.length)) + 1);
+    for (const k of this.keys) this.keyLengths[k.length] = 1;
     this.view = { recordNumber: 0, isObject: true, kinds: new Uint8Array(fields.length), texts: fields.map(() => "") };
   }
 
@@ -142,7 +148,7 @@ export class RecordParser {
   /** Decodes the string [i, e) just scanned by {@link stringEnd} (i = opening quote). */
   private decodeString(i: number, e: number): string {
     const b = this.buf;
-    if (!this.escaped) return b.toString("utf8", i + 1, e - 1);
+    if (!this.escaped) return (b as FastBuffer).utf8Slice(i + 1, e - 1);
     try {
       return JSON.parse(b.toString("utf8", i, e)) as string;
     } catch {
@@ -189,11 +195,12 @@ export class RecordParser {
 
   private matchKey(s: number, e: number): number {
     const len = e - s;
+    if (len >= this.keyLengths.length || this.keyLengths[len] === 0) return -1;
     const b = this.buf;
     const keys = this.keys;
     for (let k = 0; k < keys.length; k++) {
       const key = keys[k] as Buffer;
-      if (key.length !== len) continue;
+      if (key.length !== len || key[0] !== b[s]) continue;
       let ok = true;
       for (let x = 0; x < len; x++) {
         if (key[x] !== b[s + x]) {
@@ -241,7 +248,7 @@ export class RecordParser {
           i = e;
         } else {
           const e = this.scalarEnd(i);
-          const text = b.toString("latin1", i, e);
+          const text = (b as FastBuffer).latin1Slice(i, e);
           if (text === "true") view.kinds[field] = FieldKind.True;
           else if (text === "false") view.kinds[field] = FieldKind.False;
           else if (text === "null") view.kinds[field] = FieldKind.Null;
