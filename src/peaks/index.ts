@@ -20,6 +20,7 @@ export {
   type AnalyzerConfig,
 } from "./analyzers.js";
 export { JsonBackend, MemoryBackend, BadRecordError, type Backend, type ScanOptions, type ScanSummary } from "./backend.js";
+export { CachedBackend } from "./cached-backend.js";
 export { DailyStatsAccumulator, type DailyStatsRow } from "./daily-stats.js";
 export {
   GlobalTable,

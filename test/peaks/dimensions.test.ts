@@ -5,7 +5,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../src/peaks/analyzer.js";
 import { defineAnalyzer, NETWORK_ANALYZER } from "../../src/peaks/analyzers.js";
-import { MemoryBackend } from "../../src/peaks/backend.js";
+import { JsonBackend, MemoryBackend } from "../../src/peaks/backend.js";
+import { CachedBackend } from "../../src/peaks/cached-backend.js";
+import { FILE_TYPE_ANALYZER } from "../../src/peaks/analyzers.js";
 import { parseGlobalTable } from "../../src/peaks/gst.js";
 import { globalTableRecords, localStatsRecords, peakRecords } from "../../src/peaks/tables.js";
 import { cli, fileRecord, peakLines, repeat, tempDir, writeJsonArray, writeJsonLines } from "./helpers.js";
@@ -171,5 +173,39 @@ describe("original files are readable", () => {
     expect(readFileSync(gst, "utf8")).toBe(
       '{\n  "malicious": {\n    "ZipArchiveFile": [\n      "2021-08-26 07:00:00",\n      "2021-09-04 00:00:00",\n      8,\n      2,\n      3,\n      2,\n      2,\n      1,\n      1.0,\n      90\n    ]\n  }\n}',
     );
+  });
+});
+
+describe("CachedBackend", () => {
+  it("a daily chain over a cached feed gives the same files as re-reading it", async () => {
+    const dir = tempDir();
+    const recs = [
+      ...repeat(3, "2021-09-01T01:00:00Z", "malicious", "ZipArchiveFile", "a"),
+      fileRecord("2021-09-01T02:00:00Z", "benign", "PdfDocFile", "p"),
+      ...repeat(40, "2021-09-02T01:00:00Z", "malicious", "ZipArchiveFile", "w"),
+      ...repeat(3, "2021-09-03T01:00:00Z", "suspicious", "ZipArchiveFile", "s"),
+      { ...fileRecord("2021-09-03T01:00:00Z", "benign", "PdfDocFile", "q"), "task.severity": 7 },
+    ];
+    const feed = writeJsonLines(join(dir, "feed.jsonl"), recs);
+    const cached = await CachedBackend.load(new JsonBackend(feed), FILE_TYPE_ANALYZER);
+    expect(cached.size).toBe(recs.length);
+    expect(cached.loadMessages()).toEqual(["Loaded files:", `\t${feed}`]);
+    let a: string[] = [];
+    let b: string[] = [];
+    for (const [input, sink] of [
+      [feed, (x: string[]) => (a = x)],
+      [cached, (x: string[]) => (b = x)],
+    ] as const) {
+      const gst = join(dir, `gst-${typeof input === "string" ? "file" : "cache"}.json`);
+      const strip = (m: string): string => m.replace(gst, "<gst>");
+      const texts: string[] = [];
+      for (const [s, e] of [["2021-09-01", "2021-09-02"], ["2021-09-02", "2021-09-03"], ["2021-09-03", "2021-09-04"]] as const) {
+        const r = await analyze({ input, start: s, end: e, globalTable: gst, now: "2021-09-02T06:00:00Z" });
+        texts.push(r.globalTableText, r.outputText, r.messages.slice(5).map(strip).join("\n"));
+      }
+      sink(texts);
+    }
+    expect(b).toEqual(a);
+    expect(a.join("")).toContain('"7": {');
   });
 });
