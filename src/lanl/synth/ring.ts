@@ -22,8 +22,11 @@ export class Dictionary {
   lengths = new Int32Array(1024);
   private used = 0;
 
-  /** Id of `s`, added if new. `s` must be ASCII without commas or newlines. */
-  id(s: string): number {
+  /**
+   * Id of `s`, added if new. `s` must be ASCII without commas or newlines, unless
+   * `composite` (several fields written as one, e.g. `Kerberos,Network,LogOn,Success`).
+   */
+  id(s: string, composite = false): number {
     let id = this.ids.get(s);
     if (id !== undefined) return id;
     id = this.names.length;
@@ -40,10 +43,10 @@ export class Dictionary {
       a.set(this.arena);
       this.arena = a;
     }
-    if (s.length > 64) throw new Error(`telemetry-lab/lanl/synth/ring: field value '${s}' is longer than 64 bytes`);
+    if (s.length > 128) throw new Error(`telemetry-lab/lanl/synth/ring: field value '${s}' is longer than 128 bytes`);
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
-      if (c > 127 || c === 44 || c === 10) {
+      if (c > 127 || (c === 44 && !composite) || c === 10) {
         throw new Error(`telemetry-lab/lanl/synth/ring: field value '${s}' is not ASCII without commas`);
       }
       this.arena[this.used + i] = c;
@@ -72,6 +75,14 @@ export function num(v: number): number {
   return -(v > MAX_VALUE ? MAX_VALUE : v) - 1;
 }
 
+/** A field slot that writes nothing (not even its comma): the previous slot was composite. */
+export const SKIP = -2147483648;
+
+/** Something that takes 8-field lines (auth, flows). */
+export interface Sink8 {
+  push8(t: number, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number): void;
+}
+
 /** Largest integer value a field can hold (int32 storage). */
 export const MAX_VALUE = 2 ** 31 - 2;
 
@@ -86,7 +97,7 @@ const CHUNK_BYTES = 1 << 22;
  * (`time, field ids…`), appended in any order, counting-sorted by second (stable, so
  * generation order within a second) when the bin is drained. No allocation per event.
  */
-export class LineRing {
+export class LineRing implements Sink8 {
   private readonly bins: Int32Array[];
   private readonly fill: Int32Array;
   private readonly record: number;
@@ -142,6 +153,19 @@ export class LineRing {
     r[at + 6] = f;
     r[at + 7] = g;
     r[at + 8] = h;
+  }
+
+  /** A 5-slot line (auth, with composite slots; see {@link AuthWriter} in vocabulary.ts). */
+  push5(t: number, a: number, b: number, c: number, d: number, e: number): void {
+    if (t >= this.tEnd) return;
+    if (t < 1) t = 1;
+    const at = this.slot(t);
+    const r = this.bins[Math.floor(t / BIN_SECONDS) % this.horizonBins]!;
+    r[at + 1] = a;
+    r[at + 2] = b;
+    r[at + 3] = c;
+    r[at + 4] = d;
+    r[at + 5] = e;
   }
 
   /** A 4-field line (proc). */
@@ -204,11 +228,12 @@ export class LineRing {
         tl = 1;
         for (let x = t; x >= 10; x = Math.floor(x / 10)) tl++;
       }
-      for (let x = t, q = o + tl - 1; q >= o; q--, x = Math.floor(x / 10)) out[q] = 48 + (x % 10);
+      for (let x = t, q = o + tl - 1; q >= o; q--, x = (x / 10) | 0) out[q] = 48 + (x % 10);
       o += tl;
       for (let f = 1; f <= fields; f++) {
-        out[o++] = 44;
         const id = bin[p + f]!;
+        if (id === SKIP) continue;
+        out[o++] = 44;
         if (id >= 0) {
           const start = offsets[id]!;
           const end = start + lengths[id]!;

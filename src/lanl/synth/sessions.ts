@@ -15,7 +15,7 @@
  */
 import type { Prng, WeightedTable } from "./prng.js";
 import type { World } from "./entities.js";
-import type { LineRing } from "./ring.js";
+import type { Sink8 } from "./ring.js";
 import type { Vocabulary } from "./vocabulary.js";
 
 /** Longest gap between a session's first and last event, in seconds. */
@@ -87,7 +87,7 @@ function sessionLength(rng: Prng, longShare: number, longMean: number): number {
  * emitHumanUnit(rng, world, vocab, 12, 0, 3600, ring);
  * // e.g. "3600,U12@DOM1,U12@DOM1,C1733,C586,Kerberos,Network,LogOn,Success" and its LogOff
  */
-export function emitHumanUnit(rng: Prng, world: World, V: Vocabulary, u: number, template: number, t: number, ring: LineRing): void {
+export function emitHumanUnit(rng: Prng, world: World, V: Vocabulary, u: number, template: number, t: number, ring: Sink8): void {
   const user = world.users[u]!;
   const K = V.k;
   const Q = K["?"]!;
@@ -203,7 +203,7 @@ const SYSTEM_PICK = [0, 0, 0, 0, 0, 1, 2];
  * emitMachineUnit(rng, world, vocab, 42, 0, 3600, ring);
  * // e.g. "3600,C1021$@DOM1,C1021$@DOM1,C1021,C625,Kerberos,Network,LogOn,Success"
  */
-export function emitMachineUnit(rng: Prng, world: World, V: Vocabulary, host: number, template: number, t: number, ring: LineRing): void {
+export function emitMachineUnit(rng: Prng, world: World, V: Vocabulary, host: number, template: number, t: number, ring: Sink8): void {
   const K = V.k;
   const Q = K["?"]!;
   const ok = K.Success!;

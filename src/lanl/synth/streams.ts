@@ -29,8 +29,8 @@ import {
   meanLines,
 } from "./sessions.js";
 import { buildScenario, type RedteamCalendar, type RedteamScenario } from "./redteam.js";
-import { LineRing, num } from "./ring.js";
-import { buildVocabulary, type Vocabulary } from "./vocabulary.js";
+import { LineRing, num, type Sink8 } from "./ring.js";
+import { AuthWriter, buildVocabulary, type Vocabulary } from "./vocabulary.js";
 import { SCHEMAS } from "../schema.js";
 
 /** Hours generated (and discarded) before a range so that sessions crossing its start are complete. */
@@ -136,7 +136,7 @@ function dayUsers(world: World, seed: number, day: number): DayUsers {
 // ---------------------------------------------------------------------------------
 // auth
 
-function authHour(ctx: SynthContext, hour: number, ring: LineRing): void {
+function authHour(ctx: SynthContext, hour: number, ring: Sink8): void {
   const { world, options, vocab: V } = ctx;
   const rng = new Prng(options.seed, STREAM_IDS.auth, hour);
   const day = Math.floor(hour / 24);
@@ -275,10 +275,22 @@ function flowPackets(rng: Prng): number {
   return Math.min(1_400_000, 10 + Math.floor(Math.pow(1 - rng.float(), -1 / 0.9) * 4 - 4));
 }
 
+/** Bytes per packet: lognormal (median 190 B, σ 0.9) clipped to 40–1500, tabulated once. */
+const PACKET_SIZES = (() => {
+  const rng = new Prng(0x5a1e);
+  return Int32Array.from({ length: 4096 }, () => Math.min(1500, Math.max(40, Math.round(190 * Math.exp(0.9 * rng.normal())))));
+})();
+
 function flowBytes(rng: Prng, packets: number): number {
   if (packets === 1 && rng.float() < 0.6) return 46;
-  const per = Math.min(1500, Math.max(40, Math.round(190 * Math.exp(0.9 * rng.normal()))));
-  return packets * per;
+  return packets * PACKET_SIZES[rng.u32() & 4095]!;
+}
+
+/** An ephemeral (client-side) anonymised port: N1..N20 often, else uniform over the rest. */
+function ephemeralPort(world: World, rng: Prng): number {
+  const u = rng.float();
+  const top = world.portTable.cdf[19]!;
+  return u < top ? world.portTable.lookup(u) : 20 + Math.floor(((u - top) / (1 - top)) * (world.ports.length - 20));
 }
 
 function serverPort(world: World, server: number, j: number): number {
@@ -308,7 +320,7 @@ function flowsHour(ctx: SynthContext, hour: number, ring: LineRing): void {
       server = world.servers[world.serverTable.sample(rng)]!;
     }
     if (server === client) server = world.servers[0] === client ? world.servers[1]! : world.servers[0]!;
-    const eph = V.port[world.portTable.sample(rng)]!;
+    const eph = V.port[ephemeralPort(world, rng)]!;
     const packets = flowPackets(rng);
     const bytes = num(flowBytes(rng, packets));
     const dur = num(flowDuration(rng, packets));
@@ -335,7 +347,7 @@ function flowsHour(ctx: SynthContext, hour: number, ring: LineRing): void {
   const labels = ctx.scenario.byHour.get(hour);
   if (labels) {
     for (const l of labels) {
-      const eph = V.port[world.portTable.sample(rng)]!;
+      const eph = V.port[ephemeralPort(world, rng)]!;
       const pk = 3 + rng.int(20);
       const a = V.dict.id(l.src);
       const b = V.computer[l.dstIndex]!;
@@ -383,12 +395,6 @@ function dnsHour(ctx: SynthContext, hour: number, ring: LineRing): void {
   }
 }
 
-const HOUR_GENERATORS: Record<SynthStream, (ctx: SynthContext, hour: number, ring: LineRing) => void> = {
-  auth: authHour,
-  proc: procHour,
-  flows: flowsHour,
-  dns: dnsHour,
-};
 
 /** One block of sorted output text. */
 export interface TextBlock {
@@ -410,12 +416,16 @@ export interface TextBlock {
  * // Buffer.concat(parts) is the first day of dns.txt
  */
 export function* generateHours(ctx: SynthContext, stream: SynthStream, fromHour: number, toHour: number): Generator<TextBlock> {
-  const gen = HOUR_GENERATORS[stream];
   const { firstHour } = ctx.options;
-  const ring = new LineRing(ctx.vocab.dict, SCHEMAS[stream].fieldCount - 1, WARMUP_HOURS + 2, ctx.options.tEnd);
+  const slots = stream === "auth" ? 5 : SCHEMAS[stream].fieldCount - 1;
+  const ring = new LineRing(ctx.vocab.dict, slots, WARMUP_HOURS + 2, ctx.options.tEnd);
+  const writer = new AuthWriter(ring, ctx.vocab);
   const blocks: TextBlock[] = [];
   for (let h = Math.max(firstHour, fromHour - WARMUP_HOURS); h < toHour; h++) {
-    gen(ctx, h, ring);
+    if (stream === "auth") authHour(ctx, h, writer);
+    else if (stream === "proc") procHour(ctx, h, ring);
+    else if (stream === "flows") flowsHour(ctx, h, ring);
+    else dnsHour(ctx, h, ring);
     ring.drainBin(h, h >= fromHour, (bytes, lines) => blocks.push({ bytes, lines, hour: h }));
     for (const b of blocks) yield b;
     blocks.length = 0;

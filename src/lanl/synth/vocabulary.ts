@@ -4,7 +4,7 @@
  * interned once in a {@link Dictionary} so that the hot loops handle small integers
  * instead of strings. Value spellings follow LANL's files (lanl-method.md §1a).
  */
-import { Dictionary } from "./ring.js";
+import { Dictionary, SKIP, type LineRing, type Sink8 } from "./ring.js";
 import type { World } from "./entities.js";
 
 /** Principals hosted by every computer (`SYSTEM@C1020`, …), in id order. */
@@ -69,4 +69,53 @@ export function buildVocabulary(world: World): Vocabulary {
     port: dict.idsOf(world.ports),
     k,
   };
+}
+
+/**
+ * Writes auth lines into a 5-slot {@link LineRing}: equal source and destination users
+ * (93% of lines) become one composite field `U12@DOM1,U12@DOM1`, equal computers (54%)
+ * likewise, and the four categorical fields one composite `Kerberos,Network,LogOn,Success`.
+ * The bytes written are the same as with eight separate fields; draining is about twice
+ * as fast.
+ */
+export class AuthWriter implements Sink8 {
+  private pairs = new Int32Array(1024);
+  private readonly tails = new Int32Array(1 << 20);
+
+  constructor(
+    readonly ring: LineRing,
+    readonly V: Vocabulary,
+  ) {}
+
+  private pair(id: number): number {
+    if (id >= this.pairs.length) {
+      const p = new Int32Array(Math.max(id + 1, this.pairs.length * 2));
+      p.set(this.pairs);
+      this.pairs = p;
+    }
+    let v = this.pairs[id]!;
+    if (v === 0) {
+      const name = this.V.dict.name(id);
+      v = this.pairs[id] = this.V.dict.id(`${name},${name}`, true) + 1;
+    }
+    return v - 1;
+  }
+
+  private tail(a: number, l: number, o: number, r: number): number {
+    const i = (((a << 5) | l) << 10) | (o << 5) | r;
+    let v = this.tails[i]!;
+    if (v === 0) {
+      const d = this.V.dict;
+      v = this.tails[i] = d.id(`${d.name(a)},${d.name(l)},${d.name(o)},${d.name(r)}`, true) + 1;
+    }
+    return v - 1;
+  }
+
+  /** An auth line: source user, destination user, source and destination computer, type, logon, orientation, result. */
+  push8(t: number, su: number, du: number, sc: number, dc: number, a: number, l: number, o: number, r: number): void {
+    if ((a | l | o | r) >= 32) throw new Error("telemetry-lab/lanl/synth/vocabulary: auth categories must be among the first 32 ids");
+    const users = su === du ? this.pair(su) : su;
+    const hosts = sc === dc ? this.pair(sc) : sc;
+    this.ring.push5(t, users, su === du ? SKIP : du, hosts, sc === dc ? SKIP : dc, this.tail(a, l, o, r));
+  }
 }
