@@ -204,7 +204,7 @@ describe("peaks/synth", () => {
 
 describe("peaks/synth with the analyzer (README walkthrough on a generated feed)", () => {
   // Step 1: the initial GST from the first 3 days (inferred rows); step 2: one run per day.
-  async function walk(out: string, opts: Parameters<typeof planFeed>[0]): Promise<{ peaks: Map<string, string[]>; side: { waves: Rec[] } }> {
+  async function walk(out: string, opts: NonNullable<Parameters<typeof planFeed>[0]>): Promise<{ peaks: Map<string, string[]>; side: { waves: Rec[] } }> {
     const { analyze } = await import("../../src/peaks/analyzer.js");
     const s = await writeFeed({ ...opts, out, fields: "core" });
     const gst = join(out, "..", "global_table.json");
