@@ -1,0 +1,95 @@
+/**
+ * `telemetry-lab graph <command>`: artifact graph files.
+ *
+ * - `export FILE --format tsv|gexf|json [--out F]`: writes a `.tlg`/`.tlg.gz`
+ *   graph as a TSV edge list, GEXF (Gephi) or graphology JSON
+ *   (`src/graph/format/export.ts`), to stdout or atomically to F.
+ */
+import { parseArgs } from "node:util";
+import { once } from "node:events";
+import type { Writable } from "node:stream";
+import { createAtomicStream } from "../io/atomic.js";
+import { readGraph } from "../graph/format/tlg.js";
+import { EXPORT_FORMATS, exportChunks, type ExportFormat } from "../graph/format/export.js";
+
+const USAGE = [
+  "usage: telemetry-lab graph export FILE --format tsv|gexf|json [--out F]",
+  "",
+  "Writes the graph file FILE (.tlg or .tlg.gz, as `lanl graphs` writes them) as:",
+  "  tsv   one line per undirected edge: u<TAB>v<TAB>weight (integral weights as integers)",
+  "  gexf  GEXF 1.3, readable by Gephi",
+  "  json  graphology's serialization format (UndirectedGraph.from(JSON.parse(text)))",
+  "to stdout, or to F (written atomically) with --out.",
+].join("\n");
+
+async function writeChunks(out: Writable, chunks: Iterable<string>): Promise<void> {
+  for (const chunk of chunks) {
+    if (!out.write(chunk)) await once(out, "drain");
+  }
+}
+
+async function exportCommand(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { format: { type: "string", short: "f" }, out: { type: "string", short: "o" }, help: { type: "boolean", short: "h" } },
+    });
+  } catch (err) {
+    process.stderr.write(`telemetry-lab graph export: ${(err as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(USAGE + "\n");
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    process.stderr.write(`telemetry-lab graph export: expected one graph FILE, got ${positionals.length}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const format = values.format as ExportFormat | undefined;
+  if (format === undefined || !EXPORT_FORMATS.includes(format)) {
+    process.stderr.write(`telemetry-lab graph export: --format must be one of ${EXPORT_FORMATS.join(", ")}\n\n${USAGE}\n`);
+    return 2;
+  }
+  let graph;
+  try {
+    graph = readGraph(positionals[0]!);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 1;
+  }
+  if (values.out === undefined) {
+    try {
+      await writeChunks(process.stdout, exportChunks(graph, format));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "EPIPE") return 0;
+      throw err;
+    }
+    return 0;
+  }
+  const out = createAtomicStream(values.out);
+  try {
+    await writeChunks(out.stream, exportChunks(graph, format));
+    await out.commit();
+  } catch (err) {
+    await out.abort();
+    process.stderr.write(`telemetry-lab graph export: ${values.out}: ${(err as Error).message}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+/** Runs `telemetry-lab graph ...`; returns the exit code. */
+export async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "-h" || command === "--help") {
+    process.stdout.write(USAGE + "\n");
+    return command === undefined ? 2 : 0;
+  }
+  if (command === "export") return exportCommand(rest);
+  process.stderr.write(`telemetry-lab graph: unknown command '${command}'\n\n${USAGE}\n`);
+  return 2;
+}
