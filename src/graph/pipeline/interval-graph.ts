@@ -19,6 +19,7 @@ import type { ArchOptions, GraphArch } from "../arch/arch.js";
 import { getArch } from "../arch/registry.js";
 import type { GraphBuilder } from "../builder/builder.js";
 import { CompactBuilder } from "../builder/compact.js";
+import { GraphologyBuilder } from "../builder/graphology.js";
 import type { Csr } from "../csr.js";
 import { addLines, compilePlan } from "../events.js";
 import { intervalSecondsOf, partitionFile } from "./layout.js";
@@ -34,29 +35,19 @@ export type BuilderKind = "compact" | "graphology";
 /** The builder names, for option validation. */
 export const BUILDER_KINDS: readonly BuilderKind[] = Object.freeze(["compact", "graphology"]);
 
-let graphologyModule: Promise<typeof import("../builder/graphology.js")> | undefined;
-
 /**
  * A fresh builder of a kind; `expectedEdges` pre-sizes a compact builder.
  *
- * The graphology builder's module is loaded on first use only: tslab (notebooks) cannot
- * load `src/graph/builder/graphology.ts` at all (its `require("graphology")` resolves to
- * the file itself, `graphology.js`, and recurses), so notebooks that build with `compact`
- * must not load it.
- *
  * @example
- * (await createBuilder("graphology")).kind; // "graphology"
+ * createBuilder("graphology").kind; // "graphology"
  */
-export async function createBuilder(kind: BuilderKind, expectedEdges?: number): Promise<GraphBuilder> {
+export function createBuilder(kind: BuilderKind, expectedEdges?: number): GraphBuilder {
   if (kind === "compact") {
     if (expectedEdges === undefined) return new CompactBuilder();
     const e = Math.max(4096, Math.min(MAX_PRESIZE_EDGES, Math.floor(expectedEdges)));
     return new CompactBuilder({ expectedEdges: e, expectedVertices: Math.max(1024, e >> 3) });
   }
-  if (kind === "graphology") {
-    graphologyModule ??= import("../builder/graphology.js");
-    return new (await graphologyModule).GraphologyBuilder();
-  }
+  if (kind === "graphology") return new GraphologyBuilder();
   throw new Error(`${MODULE}: unknown builder '${String(kind)}'; expected ${BUILDER_KINDS.join(" or ")}`);
 }
 
@@ -187,11 +178,11 @@ export async function buildIntervalGraph(
     const path = partitionFile(dir, intervalSeconds, stream, name);
     if (existsSync(path)) bytes += statSync(path).size;
   }
-  const shared = options.perStream ? undefined : await createBuilder(kind, bytes / 4);
+  const shared = options.perStream ? undefined : createBuilder(kind, bytes / 4);
   let combined: GraphBuilder | undefined = shared;
   for (const stream of list) {
     const path = partitionFile(dir, intervalSeconds, stream, name);
-    const b = shared ?? (await createBuilder(kind));
+    const b = shared ?? createBuilder(kind);
     const exists = existsSync(path);
     const n = exists ? await addPartitionFile(b, a, stream, path, onBatch) : 0;
     events += n;
