@@ -115,7 +115,7 @@ lab: setup data
 	@# Classic Notebook runs the embedded chart scripts of trusted notebooks only.
 	/usr/bin/env python3 -c 'from nbformat.sign import TrustNotebookApp; TrustNotebookApp.launch_instance()' $(NOTEBOOKS) 2>/dev/null \
 	  || /usr/bin/python3 -c 'from nbformat.sign import TrustNotebookApp; TrustNotebookApp.launch_instance()' $(NOTEBOOKS)
-	jupyter notebook --notebook-dir=notebooks
+	jupyter notebook --notebook-dir=notebooks --ip=127.0.0.1 $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 clean:
 	rm -rf build dist
