@@ -21,7 +21,7 @@ import { isGzipFile } from "../lanl/reader.js";
 import { createProgress, type Progress } from "../notebook/progress.js";
 import { BlockSplitter } from "./blocks.js";
 import type { BlockResult, BucketContext } from "./bucket.js";
-import { emptyManifest, readManifest, streamFingerprint, writeManifest, type StreamManifest } from "./manifest.js";
+import { emptyManifest, lockStream, readManifest, streamFingerprint, writeManifest, type StreamManifest } from "./manifest.js";
 import { intervalName, planPartition, type PartitionPlan, type PlanOptions, type StreamPlan } from "./plan.js";
 import { BlockPool } from "./pool.js";
 import { summarizeFolder, writeSummary, type PartitionSummary } from "./summary.js";
@@ -78,10 +78,14 @@ interface Shared {
   checkpointMs: number;
   maxInFlight: number;
   linesDone: number;
+  /** Set when a stream fails: the others stop at their next block. */
+  abort?: Error;
 }
 
-/** Partitions one stream; returns its final manifest and how it started. */
-async function partitionStream(sp: StreamPlan, sh: Shared): Promise<{ manifest: StreamManifest; start: "done" | "resumed" | "fresh" }> {
+type StreamOutcome = { manifest: StreamManifest; start: "done" | "resumed" | "fresh" };
+
+/** Partitions one stream (its lock held by the caller); returns its final manifest and how it started. */
+async function partitionStream(sp: StreamPlan, sh: Shared): Promise<StreamOutcome> {
   const { plan, pool, progress } = sh;
   const fingerprint = streamFingerprint(plan, sp, { blockSize: sh.blockSize, level: sh.level });
   const files = new StreamFiles(sp.outDir, (i) => intervalName(plan, i));
@@ -156,6 +160,7 @@ async function partitionStream(sp: StreamPlan, sh: Shared): Promise<{ manifest: 
         if (Date.now() - lastCheckpoint >= sh.checkpointMs) checkpoint();
       };
       const submit = async (block: Buffer): Promise<void> => {
+        if (sh.abort) throw new Error(`telemetry-lab/partition/partition: ${sp.stream}: stopped, another stream failed: ${sh.abort.message}`);
         const b = blockNo++;
         if (b < skip) return;
         const result = pool.run(block, ctx);
@@ -243,6 +248,15 @@ export async function partitionLanl(dir: string, options: PartitionOptions = {})
     unit: "events",
     quiet: options.quiet ?? DEFAULTS.quiet,
   });
+  // Locks first: a second run on the same streams fails before touching anything.
+  const releases: Array<() => void> = [];
+  try {
+    for (const sp of plan.streams) releases.push(lockStream(sp.manifestPath));
+  } catch (err) {
+    for (const r of releases) r();
+    progress.finish("not started");
+    throw err;
+  }
   const pool = new BlockPool(jobs);
   const shared: Shared = {
     plan,
@@ -258,13 +272,24 @@ export async function partitionLanl(dir: string, options: PartitionOptions = {})
   const alreadyDone: string[] = [];
   const resumed: string[] = [];
   try {
-    const results = await Promise.all(plan.streams.map((sp) => partitionStream(sp, shared)));
-    results.forEach((r, i) => {
-      if (r.start === "done") alreadyDone.push(plan.streams[i]!.stream);
-      if (r.start === "resumed") resumed.push(plan.streams[i]!.stream);
+    // allSettled: every stream stops before the pool closes; the first failure is reported.
+    const settled = await Promise.allSettled(
+      plan.streams.map((sp) =>
+        partitionStream(sp, shared).catch((err: Error) => {
+          shared.abort ??= err;
+          throw err;
+        }),
+      ),
+    );
+    if (shared.abort) throw shared.abort;
+    settled.forEach((r, i) => {
+      const start = (r as PromiseFulfilledResult<StreamOutcome>).value.start;
+      if (start === "done") alreadyDone.push(plan.streams[i]!.stream);
+      if (start === "resumed") resumed.push(plan.streams[i]!.stream);
     });
   } finally {
     await pool.close();
+    for (const r of releases) r();
   }
   const summary = summarizeFolder(plan.root, plan.intervalSeconds, plan.intervalIso);
   const summaryPath = writeSummary(plan.root, summary);

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { partitionLanl } from "../../src/partition/partition.js";
 import { allNames, buildOnce, expectedPartitions, gzLines, lcg, makeLines, readTree, runCli, tempDir, writeGz } from "./helpers.js";
@@ -171,8 +172,27 @@ describe("partitionLanl", () => {
     await expect(partitionLanl(dir, { jobs: 0, quiet: true, streams: ["flows"] })).rejects.toThrow(/telemetry-lab\/partition\/plan: no input for stream 'flows'/);
   });
 
+  it("refuses to run while another live run holds a stream's lock; takes over a dead run's lock", async () => {
+    const dir = tempDir("lock");
+    writeGz(join(dir, "raw/dns.txt.gz"), makeLines(500, 3, 14));
+    mkdirSync(join(dir, P, ".state"), { recursive: true });
+    const lock = join(dir, P, ".state/dns.json.lock");
+    const sleeper = spawn("sleep", ["30"]);
+    try {
+      writeFileSync(lock, String(sleeper.pid));
+      await expect(partitionLanl(dir, { jobs: 0, quiet: true })).rejects.toThrow(/another partitioning run \(pid \d+\) is writing this stream/);
+      expect(existsSync(join(dir, P, "dns"))).toBe(false);
+    } finally {
+      sleeper.kill("SIGKILL");
+    }
+    await new Promise((r) => sleeper.once("exit", r));
+    const run = await partitionLanl(dir, { jobs: 0, quiet: true });
+    expect(run.summary.totals.events).toBe(500);
+    expect(existsSync(lock)).toBe(false);
+  });
+
   it("writes the same bytes with --jobs 0, 1 and 2", async () => {
-    const lines = makeLines(40_000, 9, 8, 1, 0.3);
+    const lines = makeLines(20_000, 9, 8, 1, 0.3);
     const trees = [];
     for (const jobs of [0, 1, 2]) {
       const dir = tempDir(`jobs${jobs}`);
