@@ -38,7 +38,8 @@ export class Dictionary {
       l.set(this.lengths);
       this.lengths = l;
     }
-    while (this.used + s.length > this.arena.length) {
+    // 4 spare bytes at the end: drains copy 4 bytes at a time
+    while (this.used + s.length + 4 > this.arena.length) {
       const a = new Uint8Array(this.arena.length * 2);
       a.set(this.arena);
       this.arena = a;
@@ -214,8 +215,10 @@ export class LineRing implements Sink8 {
     for (let i = 0; i < len; i += rec) order[counts[bin[i]! - base]!++] = i;
 
     const { arena, offsets, lengths } = this.dict;
+    const av = new DataView(arena.buffer, arena.byteOffset, arena.byteLength);
     const fields = this.fields;
     const out = this.out;
+    const ov = new DataView(out.buffer, out.byteOffset, out.byteLength);
     let o = 0;
     let lines = 0;
     let lastT = -1;
@@ -235,9 +238,15 @@ export class LineRing implements Sink8 {
         if (id === SKIP) continue;
         out[o++] = 44;
         if (id >= 0) {
-          const start = offsets[id]!;
-          const end = start + lengths[id]!;
-          for (let s = start; s < end; s++) out[o++] = arena[s]!;
+          // copy 4 bytes at a time, then step back over the overshoot
+          let s = offsets[id]!;
+          const end = s + lengths[id]!;
+          while (s < end) {
+            ov.setUint32(o, av.getUint32(s, true), true);
+            s += 4;
+            o += 4;
+          }
+          o -= s - end;
         } else {
           let v = -id - 1;
           let l = 1;
