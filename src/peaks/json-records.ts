@@ -402,7 +402,12 @@ export async function readJsonRecords(
   options: ReadJsonRecordsOptions = {},
 ): Promise<void> {
   const chunkSize = options.chunkSize ?? DEFAULTS.chunkSize;
-  const gz = isGzipFile(path);
+  let gz: boolean;
+  try {
+    gz = isGzipFile(path);
+  } catch (err) {
+    throw new Error(`telemetry-lab/peaks/json-records: ${path}: cannot read: ${(err as Error).message}`);
+  }
   const raw = createReadStream(path, { highWaterMark: chunkSize });
   let bytes = 0;
   if (options.onBytes !== undefined) {

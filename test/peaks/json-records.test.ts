@@ -79,3 +79,10 @@ describe("readJsonRecords", () => {
     await expect(read("c.json.gz", gz.subarray(0, gz.length - 6), ["a"])).rejects.toThrow(/c\.json\.gz/);
   });
 });
+
+describe("readJsonRecords errors", () => {
+  it("names a missing file or a directory", async () => {
+    await expect(readJsonRecords(join(dir, "missing.json"), ["a"], () => undefined)).rejects.toThrow(/missing\.json: cannot read: ENOENT/);
+    await expect(readJsonRecords(dir, ["a"], () => undefined)).rejects.toThrow(/cannot read: EISDIR/);
+  });
+});
