@@ -1,17 +1,32 @@
 /**
- * Benchmark of graph building (issue 5): events/s and peak RSS of the
- * `compact` and `graphology` builders on >= 1 M synthetic auth events and on a
- * realistic mixed hour (0.76 M auth, 0.31 M proc, 0.19 M flows, 30 k dns:
- * lanl-method.md, checklist), with the architecture `all-category-no-attr`;
- * bytes per edge of the builder and of the `.tlg` / `.tlg.gz` files.
+ * Benchmark of graph building (issue 5): events/s, peak RSS and bytes per edge
+ * of the `compact` and `graphology` builders, architecture `all-category-no-attr`.
  *
- * Baseline measured in the same run: splitting the same lines into fields
- * (`splitFields`) without building anything, the parsing ceiling.
- * Each measurement runs in a child process (fresh heap) so peak RSS is its own.
+ * Workloads (lines held in memory, so only building is measured):
+ * - `auth`: one realistic hour of auth (>= 1 M events at scale 1), made by the
+ *   project's LANL generator (`src/lanl/synth`, hour 10:00 of Tuesday 2015-01-06);
+ *   47% of its lines repeat an earlier line's fields, like the real sample.
+ * - `auth-distinct`: as many auth-like lines, none repeated: the worst case of
+ *   the distinct-event counting (`src/graph/event-counter.ts`).
+ * - `mixed`: the same realistic hour with all four streams (auth, proc, flows,
+ *   dns) into one builder, frozen to CSR.
+ * Baseline in the same run: `split` = splitting every line into fields
+ * (`splitFields`), the parsing ceiling; a trivial byte loop calibrates the
+ * machine (ns/byte; a shared, loaded machine shows it).
+ * Each measurement runs in its own child process (fresh heap, its own peak RSS).
+ * Rates use CPU time (user + system) of the building thread's process, so they
+ * stand for one core even when the machine is shared; wall time is shown too.
  *
- * Usage: node dist/bench/graph.js [--quick] [--events N]
+ * Usage: node dist/bench/graph.js [--quick]
+ *   --quick  generator scale 0.1 (about 0.17 M events per hour) instead of 1
  */
 import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot } from "../src/io/repo.js";
+import { resolveOptions } from "../src/lanl/synth/calendar.js";
+import { contextFor } from "../src/lanl/synth/generate.js";
+import { generateHours } from "../src/lanl/synth/streams.js";
 import { encodeGraph } from "../src/graph/format/tlg.js";
 import { CompactBuilder } from "../src/graph/builder/compact.js";
 import { GraphologyBuilder } from "../src/graph/builder/graphology.js";
@@ -48,18 +63,17 @@ function pickW<T>(rnd: () => number, items: readonly (readonly [T, number])[]): 
 }
 
 /**
- * Synthetic LANL-like lines of one stream: entity popularity is heavy-tailed
- * and about a third of the events repeat a recent event's fields (as real
- * hours do: machine accounts re-authenticating), over one hour of time.
+ * Synthetic LANL-like lines of one stream: entity popularity is heavy-tailed;
+ * a fraction `repeat` of the events repeat a recent event's fields.
  */
-export function synthLines(stream: LanlStream, n: number, seed: number): Buffer {
+export function synthLines(stream: LanlStream, n: number, seed: number, repeat = 0.35): Buffer {
   const rnd = mulberry32(seed);
   const out: string[] = [];
   const recent: string[] = [];
   for (let i = 0; i < n; i++) {
     const t = 3600 + Math.floor((i / n) * 3600);
     let body: string;
-    if (recent.length > 0 && rnd() < 0.35) {
+    if (recent.length > 0 && rnd() < repeat) {
       body = recent[Math.floor(rnd() * recent.length)]!;
     } else {
       const c1 = `C${zipf(rnd, 17000)}`;
@@ -92,39 +106,80 @@ export function synthLines(stream: LanlStream, n: number, seed: number): Buffer 
 interface Measure {
   label: string;
   events: number;
-  seconds: number;
+  cpuSeconds: number;
+  wallSeconds: number;
   rssMB: number;
   vertices: number;
   edges: number;
   builderBytesPerEdge: number;
   fileBytesPerEdge: number;
   gzBytesPerEdge: number;
+  nsPerByte?: number;
 }
 
-type Workload = "auth" | "mixed";
+type Workload = "auth" | "auth-distinct" | "mixed";
+type Kind = "split" | "compact" | "compact-nodedupe" | "graphology" | "calibrate";
 
-function workload(kind: Workload, events: number): [LanlStream, number][] {
-  if (kind === "auth") return [["auth", events]];
-  const f = events / 1.29e6;
-  return [
-    ["auth", Math.round(0.76e6 * f)],
-    ["proc", Math.round(0.31e6 * f)],
-    ["flows", Math.round(0.19e6 * f)],
-    ["dns", Math.round(0.03e6 * f)],
-  ];
+const HOUR = 5 * 24 + 10; // hour index of Tuesday 2015-01-06T10:00 (day 0 = 2015-01-01)
+const STREAMS_MIXED: LanlStream[] = ["auth", "proc", "flows", "dns"];
+
+function dataDir(scale: number): string {
+  return join(repoRoot(), "data", "bench", "graph", `scale-${scale}`);
+}
+
+/** Generates (once) the realistic hour of every stream at `scale`. */
+function ensureData(scale: number): void {
+  const dir = dataDir(scale);
+  if (STREAMS_MIXED.every((s) => existsSync(join(dir, `${s}.txt`)))) return;
+  mkdirSync(dir, { recursive: true });
+  const ctx = contextFor(resolveOptions({ days: 6, scale, startDay: 0 }), "none");
+  for (const s of STREAMS_MIXED) {
+    const parts: Buffer[] = [];
+    for (const b of generateHours(ctx, s as "auth", HOUR, HOUR + 1)) if (b.hour === HOUR) parts.push(b.bytes);
+    writeFileSync(join(dir, `${s}.txt`), Buffer.concat(parts));
+  }
+}
+
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/** Keeps the first `limit` lines of `buf` (all when limit is undefined). */
+function firstLines(buf: Buffer, limit?: number): Buffer {
+  if (limit === undefined) return buf;
+  let n = 0;
+  for (let i = 0; i < buf.length; i++) if (buf[i] === 10 && ++n === limit) return buf.subarray(0, i + 1);
+  return buf;
 }
 
 /** One measurement, run inside the child process. */
-function measure(builderKind: string, kind: Workload, events: number): Measure {
-  const parts = workload(kind, events).map(([s, n], i) => {
-    const buf = synthLines(s, n, 1000 + i);
-    return { stream: s, buf, ...lineOffsets(buf) };
-  });
+function measure(kind: Kind, workload: Workload, scale: number, limit?: number): Measure {
+  const dir = dataDir(scale);
+  const load = (s: LanlStream): Buffer => firstLines(readFileSync(join(dir, `${s}.txt`)), limit);
+  let inputs: { stream: LanlStream; buf: Buffer }[];
+  if (workload === "auth") inputs = [{ stream: "auth", buf: load("auth") }];
+  else if (workload === "mixed") inputs = STREAMS_MIXED.map((s) => ({ stream: s, buf: load(s) }));
+  else {
+    const n = lineOffsets(load("auth")).count;
+    inputs = [{ stream: "auth", buf: synthLines("auth", n, 7, 0) }];
+  }
+  const parts = inputs.map((p) => ({ ...p, ...lineOffsets(p.buf) }));
+  if (kind === "calibrate") {
+    const buf = parts[0]!.buf;
+    const c0 = cpuSeconds();
+    let x = 0;
+    for (let r = 0; r < 3; r++) for (let i = 0; i < buf.length; i++) if (buf[i] === 10) x++;
+    const ns = ((cpuSeconds() - c0) * 1e9) / (3 * buf.length);
+    return { label: "calibrate", events: x, cpuSeconds: 0, wallSeconds: 0, rssMB: 0, vertices: 0, edges: 0, builderBytesPerEdge: NaN, fileBytesPerEdge: NaN, gzBytesPerEdge: NaN, nsPerByte: ns };
+  }
   const arch = allCategoryNoAttr();
   let total = 0;
-  const t0 = process.hrtime.bigint();
+  const w0 = process.hrtime.bigint();
+  const c0 = cpuSeconds();
   let builder: GraphBuilder | undefined;
-  if (builderKind === "split") {
+  let csr;
+  if (kind === "split") {
     const f = createLineFields(16);
     let x = 0;
     for (const p of parts) {
@@ -133,79 +188,77 @@ function measure(builderKind: string, kind: Workload, events: number): Measure {
     }
     if (x < 0) console.log(x);
   } else {
-    // One builder per stream, then absorbed into the interval's graph: the seed's make_graph + combine_graphs.
-    const graphs: GraphBuilder[] = [];
+    builder = kind === "graphology" ? new GraphologyBuilder() : new CompactBuilder();
     for (const p of parts) {
-      const b = builderKind === "compact" ? new CompactBuilder() : new GraphologyBuilder();
       const schema = SCHEMAS[p.stream];
       const plan = arch.plan(schema);
-      const c = b instanceof CompactBuilder ? compilePlan(plan, b, schema) : undefined;
-      total += addLines(b, plan, schema, p.buf, p.starts, p.ends, p.count, {}, c).events;
-      graphs.push(b);
+      const c = builder instanceof CompactBuilder ? compilePlan(plan, builder, schema, { dedupe: kind !== "compact-nodedupe" }) : undefined;
+      total += addLines(builder, plan, schema, p.buf, p.starts, p.ends, p.count, {}, c).events;
     }
-    builder = graphs.length === 1 ? graphs[0]! : builderKind === "compact" ? new CompactBuilder() : new GraphologyBuilder();
-    if (graphs.length > 1) for (const g of graphs) builder.absorb(g);
+    csr = builder.toCsr();
   }
-  const csr = builder?.toCsr();
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = cpuSeconds() - c0;
+  const wall = Number(process.hrtime.bigint() - w0) / 1e9;
   const edges = builder?.edgeCount ?? 0;
-  let fileBytes = 0;
-  let gzBytes = 0;
-  if (csr) {
-    fileBytes = encodeGraph(csr).length;
-    gzBytes = encodeGraph(csr, { gzip: true }).length;
-  }
+  const fileBytes = csr ? encodeGraph(csr).length : 0;
+  const gzBytes = csr ? encodeGraph(csr, { gzip: true }).length : 0;
   return {
-    label: `${builderKind} ${kind}`,
+    label: `${kind} ${workload}`,
     events: total,
-    seconds,
+    cpuSeconds: cpu,
+    wallSeconds: wall,
     rssMB: process.resourceUsage().maxRSS / 1024,
     vertices: builder?.vertexCount ?? 0,
     edges,
     builderBytesPerEdge: builder instanceof CompactBuilder ? builder.byteLength / Math.max(1, edges) : NaN,
-    fileBytesPerEdge: fileBytes / Math.max(1, edges),
-    gzBytesPerEdge: gzBytes / Math.max(1, edges),
+    fileBytesPerEdge: csr ? fileBytes / Math.max(1, edges) : NaN,
+    gzBytesPerEdge: csr ? gzBytes / Math.max(1, edges) : NaN,
   };
 }
 
-function runChild(builderKind: string, kind: Workload, events: number): Measure {
-  const r = spawnSync(process.execPath, ["--max-old-space-size=8192", process.argv[1]!, "--child", builderKind, kind, String(events)], {
-    encoding: "utf8",
-    maxBuffer: 1 << 20,
-  });
-  if (r.status !== 0) throw new Error(`bench/graph: child ${builderKind} ${kind} failed: ${r.stderr}`);
+function runChild(kind: Kind, workload: Workload, scale: number, limit?: number): Measure {
+  const args = ["--max-old-space-size=8192", process.argv[1]!, "--child", kind, workload, String(scale)];
+  if (limit !== undefined) args.push(String(limit));
+  const r = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`bench/graph: child ${kind} ${workload} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split("\n").pop()!) as Measure;
 }
 
 function main(argv: string[]): void {
   if (argv[0] === "--child") {
-    process.stdout.write(JSON.stringify(measure(argv[1]!, argv[2] as Workload, Number(argv[3]))) + "\n");
+    const m = measure(argv[1] as Kind, argv[2] as Workload, Number(argv[3]), argv[4] === undefined ? undefined : Number(argv[4]));
+    process.stdout.write(JSON.stringify(m) + "\n");
     return;
   }
   const quick = argv.includes("--quick");
-  const ei = argv.indexOf("--events");
-  const events = ei >= 0 ? Number(argv[ei + 1]) : quick ? 200_000 : 1_290_000;
-  const gEvents = quick ? Math.min(events, 100_000) : Math.min(events, 300_000);
+  const scale = quick ? 0.1 : 1;
+  const graphologyLimit = quick ? 20_000 : 150_000;
+  ensureData(scale);
+  const cal = runChild("calibrate", "auth", scale);
   const rows: Measure[] = [];
-  for (const kind of ["auth", "mixed"] as const) {
-    rows.push(runChild("split", kind, events));
-    rows.push(runChild("compact", kind, events));
-    rows.push(runChild("graphology", kind, gEvents));
+  for (const w of ["auth", "auth-distinct", "mixed"] as const) {
+    rows.push(runChild("split", w, scale));
+    rows.push(runChild("compact", w, scale));
+    rows.push(runChild("compact-nodedupe", w, scale));
+    rows.push(runChild("graphology", w, scale, graphologyLimit));
   }
   const fmt = (x: number, d = 0): string => (Number.isFinite(x) ? x.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d }) : "-");
-  const header = ["run", "events", "s", "events/s", "vs split", "peak RSS MB", "vertices", "edges", "B/edge mem", "B/edge .tlg", "B/edge .tlg.gz"];
+  const header = ["run", "events", "cpu s", "wall s", "events/s (cpu)", "vs split", "peak RSS MB", "vertices", "edges", "B/edge mem", "B/edge .tlg", "B/edge .tlg.gz"];
   const table = rows.map((r) => {
-    const base = rows.find((b) => b.label === `split ${r.label.split(" ")[1]}`)!;
-    const rate = r.events / r.seconds;
-    return [r.label, fmt(r.events), fmt(r.seconds, 2), fmt(rate), fmt(rate / (base.events / base.seconds), 3), fmt(r.rssMB), fmt(r.vertices), fmt(r.edges), fmt(r.builderBytesPerEdge, 1), fmt(r.fileBytesPerEdge, 1), fmt(r.gzBytesPerEdge, 1)];
+    const w = r.label.split(" ")[1];
+    const base = rows.find((b) => b.label === `split ${w}`)!;
+    const rate = r.events / r.cpuSeconds;
+    return [r.label, fmt(r.events), fmt(r.cpuSeconds, 2), fmt(r.wallSeconds, 2), fmt(rate), fmt(rate / (base.events / base.cpuSeconds), 3), fmt(r.rssMB), fmt(r.vertices), fmt(r.edges), fmt(r.builderBytesPerEdge, 1), fmt(r.fileBytesPerEdge, 1), fmt(r.gzBytesPerEdge, 1)];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
-  console.log(`graph building, arch all-category-no-attr, synthetic LANL-like lines in memory (node ${process.version})`);
+  console.log(`graph building, arch all-category-no-attr, lines in memory, generator scale ${scale} (node ${process.version})`);
+  console.log(`machine calibration: a trivial byte loop costs ${fmt(cal.nsPerByte ?? NaN, 2)} ns/byte (about 0.5-1 on an idle core)`);
   console.log(line(header));
   for (const r of table) console.log(line(r));
-  console.log("split = byte-level field splitting only (the parsing ceiling); graphology runs on fewer events (slow).");
-  console.log("mixed = one hour's stream mix (auth 59%, proc 24%, flows 15%, dns 2%), one builder per stream absorbed into one graph.");
+  console.log("split = splitting lines into fields only (the parsing ceiling); compact-nodedupe = without distinct-event counting;");
+  console.log(`graphology runs on the first ${graphologyLimit.toLocaleString("en-US")} lines of each stream (it is slow); rates are per CPU second of one core.`);
+  console.log("B/edge mem = vertex + edge tables of the compact builder (capacity, not just the used part) per distinct edge.");
 }
 
 if (process.argv[1]?.endsWith("graph.js")) main(process.argv.slice(2));

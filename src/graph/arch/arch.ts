@@ -41,7 +41,8 @@ export const ENTITY_TYPES: Readonly<Record<string, string>> = Object.freeze({
 });
 
 /**
- * pandas 1.x `read_csv` default NA strings (`pandas._libs.parsers.STR_NA_VALUES`):
+ * pandas 1.x `read_csv` default NA strings (`STR_NA_VALUES`; the seed uses pandas 1.x:
+ * `iteritems`), without `None`, which pandas 2 added (pandas-dev/pandas#52493):
  * the seed reads such a value as NaN and names its vertex `field::nan`.
  */
 export const PANDAS_NA_VALUES: readonly string[] = Object.freeze([
