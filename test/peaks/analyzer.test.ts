@@ -409,6 +409,19 @@ describe("errors", () => {
     expect(r2.messages).toContain(`Skipped 1 bad records (first: ${feed}: record 2: field 'file.sha1' missing)`);
     expect(readFileSync(gst, "utf8")).toContain(row("2021-09-01 00:00:00", "2021-09-02 00:00:00", 1, 1, 1, 1, 1, 1, 1, 500));
   });
+  it("a non-object element is a bad record (counted with --skip-bad-records)", async () => {
+    const dir = tempDir();
+    const { writeFileSync } = await import("node:fs");
+    const feed = join(dir, "feed.json");
+    writeFileSync(feed, JSON.stringify([fileRecord("2021-09-01T10:00:00Z", "benign", "A", "b"), 42, fileRecord("2021-09-01T11:00:00Z", "benign", "A", "c")]));
+    const r = await cli(["-n", feed, "-s", "2021-09-01", "-e", "2021-09-02", "-m", join(dir, "g.json")]);
+    expect(r.rc).toBe(1);
+    expect(r.stderr).toContain(`${feed}: record 2: not a JSON object`);
+    const r2 = await cli(["-n", feed, "-s", "2021-09-01", "-e", "2021-09-02", "-m", join(dir, "g.json"), "--skip-bad-records"]);
+    expect(r2.rc).toBe(0);
+    expect(r2.messages).toContain(`Skipped 1 bad records (first: ${feed}: record 2: not a JSON object)`);
+    expect(readFileSync(join(dir, "g.json"), "utf8")).toContain(row("2021-09-01 00:00:00", "2021-09-02 00:00:00", 1, 2, 2, 2, 2, 1, 1, 500));
+  });
   it("a bad timestamp names the field", async () => {
     const dir = tempDir();
     const feed = writeJsonLines(join(dir, "feed.jsonl"), [fileRecord("2021-09-01T10:00:00Z", "benign", "A", "b"), { ...fileRecord("2021-09-01T10:00:00Z", "benign", "A", "b"), utc_timestamp: "yesterday" }]);
