@@ -387,6 +387,17 @@ describe("errors", () => {
     expect(r3.rc).toBe(1);
     expect(r3.stderr).toContain("expected an object (one level per dimension, 2 dimensions)");
   });
+  it("a GST file holding {} is a valid empty table: no backend fallback", async () => {
+    const dir = tempDir();
+    const feed = writeJsonArray(join(dir, "feed.json"), DAY1);
+    const gst = join(dir, "gst.json");
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(gst, "{}");
+    const r = await cli(["-n", feed, "-s", "2021-09-01", "-e", "2021-09-02", "-m", gst, "--now", "2021-09-02T00:00:00Z"]);
+    expect(r.rc).toBe(0);
+    expect(r.messages.slice(5, 8)).toEqual([`Loading global tables from file '${gst}'`, "Loading local tables", "Getting peaks"]);
+    expect(readFileSync(gst, "utf8")).toBe(GST1);
+  });
   it("an unreadable GST (a directory) is an error, not a silent fallback", async () => {
     const dir = tempDir();
     const feed = writeJsonArray(join(dir, "feed.json"), DAY1);
