@@ -71,4 +71,25 @@ describe("kill and resume (CLI, SIGKILL)", () => {
     const again = await runCli(args(dir, 40));
     expect(again.stdout).toMatch(/this run: 0 lines.*already complete: auth,dns/);
   });
+
+  it("resumes the chunked layout from the chunk it stopped in", async () => {
+    const lines = makeLines(60_000, 5, 21, 1, 0.3);
+    const setup = (tag: string): string => {
+      const dir = tempDir(tag);
+      for (let c = 0; c < 6; c++) writeGz(join(dir, `chunked/proc/${String(c).padStart(4, "0")}.txt.gz`), lines.slice(c * 10_000, (c + 1) * 10_000));
+      return dir;
+    };
+    const args = (dir: string): string[] => ["lanl", "partition", dir, "--quiet", "--jobs", "1", "--block-size", "8192", "--checkpoint-ms", "0"];
+    const clean = setup("chunked-clean");
+    expect((await runCli(args(clean))).code).toBe(0);
+    const dir = setup("chunked-killed");
+    const r1 = await runCliKilledWhen(args(dir), () => (position(dir, "proc")?.file ?? 0) >= 2);
+    const p = position(dir, "proc");
+    if (r1.signal === "SIGKILL") expect(p!.file).toBeGreaterThanOrEqual(2);
+    const r2 = await runCliKilledWhen(args(dir), () => (position(dir, "proc")?.file ?? 0) >= 4 && (position(dir, "proc")?.block ?? 0) >= 3);
+    expect([r2.code, r2.signal]).not.toEqual([1, null]);
+    const fin = await runCli(args(dir));
+    expect(fin.code).toBe(0);
+    expect(readTree(join(dir, P))).toEqual(readTree(join(clean, P)));
+  });
 });
