@@ -190,18 +190,24 @@ export function edgeArrays(g: Csr): { us: Uint32Array; vs: Uint32Array; ws: Floa
   return { us, vs, ws };
 }
 
-/** Weight of {u, v} (binary search in the row), 0 when absent. */
-export function edgeWeight(g: Csr, u: number, v: number): number {
+/** Position of v in row u (binary search), or -1 when {u, v} is not an edge. */
+export function findEdge(g: Csr, u: number, v: number): number {
   let lo = g.offsets[u]!;
   let hi = g.offsets[u + 1]!;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     const t = g.targets[mid]!;
-    if (t === v) return g.weights[mid]!;
+    if (t === v) return mid;
     if (t < v) lo = mid + 1;
     else hi = mid;
   }
-  return 0;
+  return -1;
+}
+
+/** Weight of {u, v}, 0 when absent. */
+export function edgeWeight(g: Csr, u: number, v: number): number {
+  const k = findEdge(g, u, v);
+  return k < 0 ? 0 : g.weights[k]!;
 }
 
 /** The same graph with vertices renumbered in name order (no-op if already so). */
@@ -240,10 +246,10 @@ export function csrDiff(a: Csr, b: Csr, tolerance = 0): string | undefined {
     for (let k = a.offsets[u]!; k < a.offsets[u + 1]!; k++) {
       const v = a.targets[k]!;
       const wa = a.weights[k]!;
-      const wb = edgeWeight(b, bu, map[v]!);
-      if (Math.abs(wa - wb) > tolerance || (wb === 0 && wa !== 0)) {
-        return `edge {${a.names[u]}, ${a.names[v]}}: weight ${wa} vs ${wb}`;
-      }
+      const kb = findEdge(b, bu, map[v]!);
+      if (kb < 0) return `edge {${a.names[u]}, ${a.names[v]}} missing from the second graph`;
+      const wb = b.weights[kb]!;
+      if (!(Math.abs(wa - wb) <= tolerance)) return `edge {${a.names[u]}, ${a.names[v]}}: weight ${wa} vs ${wb}`;
     }
   }
   return undefined;

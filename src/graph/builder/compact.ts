@@ -69,6 +69,13 @@ export class CompactBuilder implements GraphBuilder {
     for (const f of this.flushers) f();
   }
 
+  /** A builder holding the graph of a file (`.tlg`/`.tlg.gz`), to add to or absorb into. */
+  static read(path: string, options: CompactBuilderOptions = {}): CompactBuilder {
+    const b = new CompactBuilder(options);
+    b.absorb(path);
+    return b;
+  }
+
   /** Id of a vertex name (interned). */
   id(name: string): number {
     return this.vertices.intern(name);

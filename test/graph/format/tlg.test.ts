@@ -40,6 +40,8 @@ describe(".tlg format", () => {
       expect(readGraph(path).names).toEqual(g.names);
     }
     expect(readFileSync(join(dir, "a.tlg.gz"))[0]).toBe(0x1f);
+    expect(csrDiff(CompactBuilder.read(join(dir, "a.tlg.gz")).toCsr(), g)).toBeUndefined();
+    expect(csrDiff(GraphologyBuilder.read(join(dir, "a.tlg")).toCsr(), g)).toBeUndefined();
     const gb = new GraphologyBuilder();
     gb.absorb(g);
     gb.addEdge("x", "y", 0.25);

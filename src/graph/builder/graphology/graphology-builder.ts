@@ -76,6 +76,11 @@ export class GraphologyBuilder implements GraphBuilder {
     this.graph = graph ?? new UndirectedGraph({ allowSelfLoops: true, multi: false });
   }
 
+  /** A builder holding the graph of a file (`.tlg`/`.tlg.gz`). */
+  static read(path: string): GraphologyBuilder {
+    return new GraphologyBuilder(csrToGraphology(readGraph(path)));
+  }
+
   get vertexCount(): number {
     return this.graph.order;
   }
