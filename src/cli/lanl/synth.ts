@@ -16,7 +16,7 @@ options:
   --out DIR            output folder (required)
   --days D             days to generate (default ${DEFAULTS.days})
   --scale S            volume as a fraction of real LANL per-day volumes (default ${DEFAULTS.scale};
-                       1 = about 28 M events/day as in LANL; populations scale with sqrt(S))
+                       1 = real per-day volumes, about 31 M events/day; populations scale with sqrt(S))
   --seed N             random seed (default ${DEFAULTS.seed})
   --start-day K        first day's index; times start at K*86400 (default ${DEFAULTS.startDay})
   --redteam CAL        campaign calendar: late (last 40% of the days; default), lanl (the

@@ -21,7 +21,7 @@ export interface SynthOptions {
   /** Days to generate. Default 10. */
   days?: number;
   /**
-   * Volume as a fraction of real LANL per-day volumes (1 = about 28 M events per day,
+   * Volume as a fraction of real LANL per-day volumes (1 = about 31 M events per day,
    * as in LANL cyber1). Entity populations scale with √scale. Default 0.01.
    */
   scale?: number;

@@ -6,7 +6,9 @@
  * the per-day user activity is a hash of (seed, user, day), so any range of hours can
  * be generated independently (in parallel workers) and the concatenation is identical
  * to a sequential run: a range starts {@link WARMUP_HOURS} early, without writing, to
- * pick up sessions begun before it.
+ * pick up sessions begun before it (also before `--start-day`, so a window of days is
+ * line for line the same days of a longer data set, red-team aside when its calendar
+ * depends on the window).
  *
  * Field distributions (`shared/research/lanl-synthetic.md` §4–6): proc Start 78.8% /
  * End 21.2%, machine accounts on their own host first, Zipf processes (α 1.2); flows
@@ -416,12 +418,13 @@ export interface TextBlock {
  * // Buffer.concat(parts) is the first day of dns.txt
  */
 export function* generateHours(ctx: SynthContext, stream: SynthStream, fromHour: number, toHour: number): Generator<TextBlock> {
-  const { firstHour } = ctx.options;
   const slots = stream === "auth" ? 5 : SCHEMAS[stream].fieldCount - 1;
   const ring = new LineRing(ctx.vocab.dict, slots, WARMUP_HOURS + 2, ctx.options.tEnd);
   const writer = new AuthWriter(ring, ctx.vocab);
   const blocks: TextBlock[] = [];
-  for (let h = Math.max(firstHour, fromHour - WARMUP_HOURS); h < toHour; h++) {
+  // Warm-up may reach before the data set's first hour (with --start-day): a window of
+  // a longer data set then holds exactly the lines of that longer set.
+  for (let h = Math.max(0, fromHour - WARMUP_HOURS); h < toHour; h++) {
     if (stream === "auth") authHour(ctx, h, writer);
     else if (stream === "proc") procHour(ctx, h, ring);
     else if (stream === "flows") flowsHour(ctx, h, ring);

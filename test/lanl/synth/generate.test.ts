@@ -112,3 +112,17 @@ describe("generate (small, in-process)", () => {
     await expect(generate({ out: a, redteam: "x" as never })).rejects.toThrow(/--redteam/);
   });
 });
+
+describe("windows of a longer data set", () => {
+  it("--start-day 1 --days 1 gives day 1 of --days 3, line for line (no red team)", async () => {
+    const full = mkdtempSync(join(tmpdir(), "tl-synth-full-"));
+    const win = mkdtempSync(join(tmpdir(), "tl-synth-win-"));
+    const common = { scale: 0.0005, workers: 0, quiet: true, redteam: "none" as const, streams: ["auth", "dns"] as const };
+    await generate({ ...common, out: full, days: 3 });
+    await generate({ ...common, out: win, days: 1, startDay: 1 });
+    for (const s of ["auth", "dns"]) {
+      const day1 = lines(full, s).filter((l) => Math.floor(Number(l.slice(0, l.indexOf(","))) / 86400) === 1);
+      expect(lines(win, s), s).toEqual(day1);
+    }
+  });
+});
