@@ -548,6 +548,11 @@ class ByteSink {
   }
   /** Epoch milliseconds of a whole second: the seconds' digits, then "000". */
   msOfSecond(seconds: number): void {
+    if (seconds >= 1e9 && seconds < 1e10) {
+      this.fixedMs(this.pos, seconds);
+      this.pos += 13;
+      return;
+    }
     this.int(seconds);
     const buf = this.buf;
     const p = this.pos;
@@ -555,6 +560,33 @@ class ByteSink {
     buf[p + 1] = 48;
     buf[p + 2] = 48;
     this.pos = p + 3;
+  }
+  /** Writes the 13 digits of `seconds` x 1000 at `at`, for seconds in [1e9, 1e10) (years 2001-2286). */
+  fixedMs(at: number, seconds: number): void {
+    const buf = this.buf;
+    const hi = Math.floor(seconds / 100000);
+    let lo = seconds - hi * 100000;
+    let h = hi;
+    for (let k = 9; k >= 5; k--) {
+      const q = (lo / 10) | 0;
+      buf[at + k] = 48 + lo - q * 10;
+      lo = q;
+    }
+    for (let k = 4; k >= 0; k--) {
+      const q = (h / 10) | 0;
+      buf[at + k] = 48 + h - q * 10;
+      h = q;
+    }
+    buf[at + 10] = 48;
+    buf[at + 11] = 48;
+    buf[at + 12] = 48;
+  }
+  /** Like {@link hash}, at a given position (the cursor is not moved). */
+  hashAt(at: number, key: number, salt: number, words: number): void {
+    const p = this.pos;
+    this.pos = at;
+    this.hash(key, salt, words);
+    this.pos = p;
   }
   /** Hands the filled part over and starts a fresh buffer. */
   take(): Buffer {
@@ -566,14 +598,13 @@ class ByteSink {
 }
 
 const ORIGIN_NAMES = ["API", "EMAIL", "HTTP", "SMB", "FTP"];
-const ORIGINS = ORIGIN_NAMES.map(enc);
 const ORIGIN_CUM = [0.8, 0.91, 0.975, 0.995, 1];
-const REGIONS = ["AMER", "EMEA", "APAC"].map(enc);
+const REGION_NAMES = ["AMER", "EMEA", "APAC"];
 const REGION_CUM = [0.6, 0.88, 1];
-const SECTORS = ["IT", "Healthcare", "Finance", "Education", "Manufacturing", "Government", "Other", "Unspecified"].map(enc);
+const SECTOR_NAMES = ["IT", "Healthcare", "Finance", "Education", "Manufacturing", "Government", "Other", "Unspecified"];
 const SECTOR_CUM = [0.6, 0.7, 0.79, 0.84, 0.88, 0.91, 0.96, 1];
-const MALICIOUS_LABELS = ["trojan.generic", "trojan.downloader", "trojan.dropper", "trojan.infostealer", "backdoor.generic", "ransomware.generic", "exploit.generic", "adware.generic"].map(enc);
-const BENIGN_LABELS = ["not_run", "unclassified", "undetected"].map(enc);
+const MALICIOUS_LABEL_NAMES = ["trojan.generic", "trojan.downloader", "trojan.dropper", "trojan.infostealer", "backdoor.generic", "ransomware.generic", "exploit.generic", "adware.generic"];
+const BENIGN_LABEL_NAMES = ["not_run", "unclassified", "undetected"];
 
 function pickCum(cum: number[], x: number): number {
   let i = 0;
@@ -590,60 +621,71 @@ const MAX_RECORD_BYTES = 2048;
 function fileWriter(plan: FeedPlan): RecordWriter {
   const cat = new Map(FILE_TYPES.map((e) => [e.name, e]));
   if (plan.fields === "core") {
-    const head = plan.series.map((s) => enc(`{"file.llfile_type": "${s.dim1}", "file.sha1": "`));
-    const origin = ORIGIN_NAMES.map((name) => enc(`", "source.origin": "${name}", "source.user_id": 0, "task.severity": "`));
-    const sev = plan.series.map((s) => enc(`${s.dim0}", "utc_timestamp": `));
+    // One template per (series, origin) with blanks for the sha1 and the timestamp.
+    const pre = plan.series.map((s) => `{"file.llfile_type": "${s.dim1}", "file.sha1": "`);
+    const templates = plan.series.map((s, c) =>
+      ORIGIN_NAMES.map((o) => enc(`${pre[c]}${"0".repeat(40)}", "source.origin": "${o}", "source.user_id": 0, "task.severity": "${s.dim0}", "utc_timestamp": ${"0".repeat(13)}}`)),
+    );
+    const shaAt = pre.map((t) => t.length);
     return (o, c, key, ts, rng) => {
-      o.put(head[c]!);
-      o.hash(key, 0x5a1, 5);
-      o.put(origin[pickCum(ORIGIN_CUM, rng.float())]!);
-      o.put(sev[c]!);
-      o.msOfSecond(ts);
-      o.buf[o.pos++] = 125; // }
+      const t = templates[c]![pickCum(ORIGIN_CUM, rng.float())]!;
+      const p = o.pos;
+      o.buf.set(t, p);
+      o.hashAt(p + shaAt[c]!, key, 0x5a1, 5);
+      if (ts >= 1e9 && ts < 1e10) o.fixedMs(p + t.length - 14, ts);
+      else throw new Error(`telemetry-lab/peaks/synth: timestamp ${ts} s is outside 2001-2286`);
+      o.pos = p + t.length;
     };
   }
   const severity = plan.series.map((s) => SCHEMAS.file.dim0Values.indexOf(s.dim0));
-  const p1 = enc(`{"analysis.label": "`);
-  const p2 = enc(`", "customer.channel": null, "customer.installation_type": null, "customer.region": "`);
-  const p3 = enc(`", "customer.sector": "`);
-  const typePart = plan.series.map((s) => enc(`", "customer.type": null, "file.llfile_type": "${s.dim1}", "file.magic": "${cat.get(s.dim1)!.info[0]}", "file.md5": "`));
+  // Fragments between the variable parts, pre-joined with the small vocabularies around them.
+  const labelPart = [...MALICIOUS_LABEL_NAMES, ...BENIGN_LABEL_NAMES].map((l) => enc(`{"analysis.label": "${l}`));
+  const labelIndex = new Map([...MALICIOUS_LABEL_NAMES, ...BENIGN_LABEL_NAMES].map((l, i) => [l, i]));
+  const malicious = MALICIOUS_LABEL_NAMES.map((l) => labelIndex.get(l)!);
+  const [notRun, unclassified, undetected] = BENIGN_LABEL_NAMES.map((l) => labelIndex.get(l)!) as [number, number, number];
+  // [series][region][sector]: `", "customer.channel": ..., "file.md5": "`
+  const customerPart = plan.series.map((s) =>
+    REGION_NAMES.map((r) =>
+      SECTOR_NAMES.map((sec) =>
+        enc(
+          `", "customer.channel": null, "customer.installation_type": null, "customer.region": "${r}", "customer.sector": "${sec}", ` +
+            `"customer.type": null, "file.llfile_type": "${s.dim1}", "file.magic": "${cat.get(s.dim1)!.info[0]}", "file.md5": "`,
+        ),
+      ),
+    ),
+  );
   const mimePart = plan.series.map((s) => enc(`", "file.mime_type": "${cat.get(s.dim1)!.info[1]}", "file.name": null, "file.sha1": "`));
-  const p4 = enc(`", "file.sha256": "`);
-  const p5 = enc(`", "file.size": 0, "source.access_key_id": 0, "source.data_center": null, "source.geo.country_iso_code": null, "source.geo.location": "0.00,0.00", "source.origin": "`);
-  const p6 = enc(`", "source.submitter_ip": "0.0.0.0", "source.user_id": 0, "submission_id": 0, "task.portal_url": null, "task.score": `);
+  const sha256Part = enc(`", "file.sha256": "`);
+  const originPart = ORIGIN_NAMES.map((o) =>
+    enc(
+      `", "file.size": 0, "source.access_key_id": 0, "source.data_center": null, "source.geo.country_iso_code": null, "source.geo.location": "0.00,0.00", ` +
+        `"source.origin": "${o}", "source.submitter_ip": "0.0.0.0", "source.user_id": 0, "submission_id": 0, "task.portal_url": null, "task.score": `,
+    ),
+  );
   const sevPart = plan.series.map((s) => enc(`, "task.severity": "${s.dim0}", "task.uuid": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "utc_timestamp": `));
-  const unclassified = BENIGN_LABELS[1]!;
-  const notRun = BENIGN_LABELS[0]!;
   return (o, c, key, ts, rng) => {
     const sample = mix32(key ^ 0x1abe1);
-    let label: Uint8Array;
+    let label: number;
     let score: number;
     const sv = severity[c]!;
     if (sv === 0) {
-      label = MALICIOUS_LABELS[sample % MALICIOUS_LABELS.length]!;
+      label = malicious[sample % malicious.length]!;
       score = 70 + ((sample >>> 8) % 31);
     } else if (sv === 1) {
       label = (sample & 1) === 0 ? unclassified : notRun;
       score = 30 + ((sample >>> 8) % 40);
     } else {
-      label = BENIGN_LABELS[(sample >>> 4) % 8 === 0 ? 1 + ((sample >>> 12) & 1) : 0]!;
+      label = (sample >>> 4) % 8 === 0 ? ((sample >>> 12) & 1 ? undetected : unclassified) : notRun;
       score = (sample >>> 8) % 4 === 0 ? (sample >>> 16) % 30 : 0;
     }
-    o.put(p1);
-    o.put(label);
-    o.put(p2);
-    o.put(REGIONS[pickCum(REGION_CUM, rng.float())]!);
-    o.put(p3);
-    o.put(SECTORS[pickCum(SECTOR_CUM, rng.float())]!);
-    o.put(typePart[c]!);
+    o.put(labelPart[label]!);
+    o.put(customerPart[c]![pickCum(REGION_CUM, rng.float())]![pickCum(SECTOR_CUM, rng.float())]!);
     o.hash(key, 0x3d5, 4);
     o.put(mimePart[c]!);
     o.hash(key, 0x5a1, 5);
-    o.put(p4);
+    o.put(sha256Part);
     o.hash(key, 0x256, 8);
-    o.put(p5);
-    o.put(ORIGINS[pickCum(ORIGIN_CUM, rng.float())]!);
-    o.put(p6);
+    o.put(originPart[pickCum(ORIGIN_CUM, rng.float())]!);
     o.int(score);
     o.put(sevPart[c]!);
     o.msOfSecond(ts);
@@ -653,22 +695,24 @@ function fileWriter(plan: FeedPlan): RecordWriter {
 
 function networkWriter(plan: FeedPlan): RecordWriter {
   const cat = new Map(THREATS.map((e) => [e.name, e]));
-  const head =
+  const pre = plan.series.map((s) =>
+    plan.fields === "core" ? `{"event.id": "` : `{"destination.ip": "0.0.0.0", "destination.port": ${cat.get(s.dim1)!.info[1]}, "event.id": "`,
+  );
+  const mid = plan.series.map((s) =>
     plan.fields === "core"
-      ? plan.series.map(() => enc(`{"event.id": "`))
-      : plan.series.map((s) => enc(`{"destination.ip": "0.0.0.0", "destination.port": ${cat.get(s.dim1)!.info[1]}, "event.id": "`));
-  const mid =
-    plan.fields === "core"
-      ? plan.series.map((s) => enc(`", "event.impact": "${s.dim0}", "source.user_id": 0, "threat.name.keyword": "${s.dim1}", "utc_timestamp": `))
-      : plan.series.map((s) =>
-          enc(`", "event.impact": "${s.dim0}", "event.kind": "alert", "network.transport": "${cat.get(s.dim1)!.info[0]}", "source.ip": "0.0.0.0", "source.user_id": 0, "threat.name.keyword": "${s.dim1}", "utc_timestamp": `),
-        );
+      ? `", "event.impact": "${s.dim0}", "source.user_id": 0, "threat.name.keyword": "${s.dim1}", "utc_timestamp": `
+      : `", "event.impact": "${s.dim0}", "event.kind": "alert", "network.transport": "${cat.get(s.dim1)!.info[0]}", "source.ip": "0.0.0.0", "source.user_id": 0, "threat.name.keyword": "${s.dim1}", "utc_timestamp": `,
+  );
+  const templates = plan.series.map((_, c) => enc(`${pre[c]}${"0".repeat(32)}${mid[c]}${"0".repeat(13)}}`));
+  const idAt = pre.map((t) => t.length);
   return (o, c, key, ts) => {
-    o.put(head[c]!);
-    o.hash(key, 0xe1d, 4);
-    o.put(mid[c]!);
-    o.msOfSecond(ts);
-    o.buf[o.pos++] = 125; // }
+    const t = templates[c]!;
+    const p = o.pos;
+    o.buf.set(t, p);
+    o.hashAt(p + idAt[c]!, key, 0xe1d, 4);
+    if (ts >= 1e9 && ts < 1e10) o.fixedMs(p + t.length - 14, ts);
+    else throw new Error(`telemetry-lab/peaks/synth: timestamp ${ts} s is outside 2001-2286`);
+    o.pos = p + t.length;
   };
 }
 
