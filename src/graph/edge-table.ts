@@ -9,6 +9,7 @@
  * double. Self-loops (u == v) are ordinary keys.
  */
 import { MAX_VERTICES } from "./vertex-table.js";
+import type { Csr } from "./csr.js";
 
 const SHIFT = MAX_VERTICES; // 2^26
 const EMPTY = -1;
@@ -157,5 +158,77 @@ export class EdgeTable {
       j++;
     }
     return { us, vs, ws };
+  }
+
+  /**
+   * Freezes the table into CSR over `names` (index = vertex id), dropping
+   * vertices without edges and numbering the others in name order (or in id
+   * order with `sortByName: false`). Straight from the slots: one stable
+   * two-pass distribution (by target, then by row), no intermediate edge list.
+   */
+  toCsr(names: readonly string[], sortByName = true): Csr {
+    const t = this.table;
+    const n0 = names.length;
+    const keep = new Uint8Array(n0);
+    for (let i = 0; i < t.length; i += 2) {
+      const key = t[i]!;
+      if (key === EMPTY) continue;
+      const v = key % SHIFT;
+      const u = (key - v) / SHIFT;
+      if (u >= n0 || v >= n0) throw new Error(`telemetry-lab/graph/edge-table: edge (${u}, ${v}) refers to a vertex outside 0..${n0 - 1}`);
+      keep[u] = 1;
+      keep[v] = 1;
+    }
+    let order: number[] = [];
+    for (let i = 0; i < n0; i++) if (keep[i]) order.push(i);
+    if (sortByName) order = order.sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
+    const n = order.length;
+    const newId = new Int32Array(n0);
+    for (let i = 0; i < n; i++) newId[order[i]!] = i;
+    // Entries per target (= per row: the matrix is symmetric).
+    const start = new Uint32Array(n + 1);
+    for (let i = 0; i < t.length; i += 2) {
+      const key = t[i]!;
+      if (key === EMPTY) continue;
+      const v0 = key % SHIFT;
+      const u = newId[(key - v0) / SHIFT]!;
+      const v = newId[v0]!;
+      start[v + 1]!++;
+      if (u !== v) start[u + 1]!++;
+    }
+    for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
+    const nnz = start[n]!;
+    // Pass 1: bucket by target, remembering the row and the weight.
+    const rowOf = new Uint32Array(nnz);
+    const wOf = new Float64Array(nnz);
+    const fill = start.slice(0, n);
+    for (let i = 0; i < t.length; i += 2) {
+      const key = t[i]!;
+      if (key === EMPTY) continue;
+      const v0 = key % SHIFT;
+      const u = newId[(key - v0) / SHIFT]!;
+      const v = newId[v0]!;
+      const w = t[i + 1]!;
+      let p = fill[v]!++;
+      rowOf[p] = u;
+      wOf[p] = w;
+      if (u !== v) {
+        p = fill[u]!++;
+        rowOf[p] = v;
+        wOf[p] = w;
+      }
+    }
+    // Pass 2: targets in ascending order, distributed to their rows.
+    const targets = new Uint32Array(nnz);
+    const weights = new Float64Array(nnz);
+    fill.set(start.subarray(0, n));
+    for (let v = 0; v < n; v++) {
+      for (let p = start[v]!; p < start[v + 1]!; p++) {
+        const q = fill[rowOf[p]!]!++;
+        targets[q] = v;
+        weights[q] = wOf[p]!;
+      }
+    }
+    return { names: order.map((i) => names[i]!), offsets: start, targets, weights };
   }
 }

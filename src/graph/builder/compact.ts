@@ -7,7 +7,7 @@
  * Measured against graphology in `bench/graph.ts`; toolchain.md reports
  * 1.8 s vs 25-32 s for the same 2e6-edge graph.
  */
-import { csrFromEdges, forEachEdge, type Csr } from "../csr.js";
+import { forEachEdge, type Csr } from "../csr.js";
 import { EdgeTable } from "../edge-table.js";
 import { VertexTable } from "../vertex-table.js";
 import { readGraph, writeGraph } from "../format/tlg.js";
@@ -114,8 +114,7 @@ export class CompactBuilder implements GraphBuilder {
 
   toCsr(): Csr {
     this.flush();
-    const { us, vs, ws } = this.edges.toArrays();
-    return csrFromEdges(this.vertices.allNames(), us, vs, ws, { sortByName: true, dropIsolated: true });
+    return this.edges.toCsr(this.vertices.allNames(), true);
   }
 
   write(path: string, options: GraphWriteOptions = {}): void {
