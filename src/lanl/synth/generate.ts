@@ -20,7 +20,7 @@ import { Worker } from "node:worker_threads";
 import { createAtomicStream, removeStaleTemporaries, tempPathFor, writeFileAtomic } from "../../io/atomic.js";
 import { compiledModule } from "../../io/repo.js";
 import { createProgress } from "../../notebook/progress.js";
-import { SYNTH_STREAMS, expectedPerDay, resolveOptions, type ResolvedOptions, type SynthOptions, type SynthStream } from "./calendar.js";
+import { SYNTH_STREAMS, expectedPerDay, isWeekend, resolveOptions, weeklyMean, type ResolvedOptions, type SynthOptions, type SynthStream } from "./calendar.js";
 import { createContext, generateHours, type SynthContext } from "./streams.js";
 import { labelLine, type RedteamCalendar } from "./redteam.js";
 import { populationSizes } from "./entities.js";
@@ -159,7 +159,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   mkdirSync(rawDir, { recursive: true });
   removeStaleTemporaries(rawDir);
 
-  const expected = streams.reduce((a, s) => a + expectedPerDay(s, resolved.scale) * resolved.days, 0);
+  // expected events, for the progress bar: weekends carry about 60% of a weekday's volume
+  let dayFactors = 0;
+  for (let d = resolved.startDay; d < resolved.startDay + resolved.days; d++) dayFactors += (isWeekend(d) ? 0.6 : 1) / weeklyMean(0.6);
+  const expected = streams.reduce((a, s) => a + expectedPerDay(s, resolved.scale) * dayFactors, 0);
   const progress = createProgress({ label: "lanl synth", total: Math.round(expected), unit: "events", quiet: options.quiet });
   const jobs = planJobs(resolved, streams, rawDir, gzipLevel);
   const lines = new Map<SynthJob, number>();
