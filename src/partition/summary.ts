@@ -146,3 +146,19 @@ export function formatSummary(s: PartitionSummary): string {
     .map((r) => r.map((cell, c) => (c === 0 || c >= 6 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ").trimEnd())
     .join("\n");
 }
+
+/**
+ * A plain-text table of events per interval (rows) and stream (columns), empty cells as 0.
+ *
+ * @example
+ * formatIntervals(summary);
+ * // interval               auth   proc  flows  dns
+ * // 2015-01-01T00:00:00   7123   2890   1702  301
+ */
+export function formatIntervals(s: PartitionSummary): string {
+  const names = [...new Set(s.streams.flatMap((x) => Object.keys(x.perInterval)))].sort();
+  const rows = [["interval", ...s.streams.map((x) => x.stream)]];
+  for (const n of names) rows.push([n, ...s.streams.map((x) => String(x.perInterval[n] ?? 0))]);
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ")).join("\n");
+}

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { partitionLanl, DEFAULTS } from "../../partition/partition.js";
-import { formatSummary } from "../../partition/summary.js";
+import { formatIntervals, formatSummary } from "../../partition/summary.js";
 
 const USAGE = `usage: telemetry-lab lanl partition DIR [options]
 
@@ -14,6 +14,8 @@ DIR/partitions/<interval, e.g. P0DT1H0M0S>/<stream>/<interval start>.txt.gz, one
 (stream, interval) with events, each line unchanged. Malformed lines go to
 partitions/<interval>/rejects/<stream>.tsv; a summary goes to partitions/<interval>/summary.json.
 Killed and rerun, it resumes where it stopped; rerun after completion, it does nothing.
+Lines outside --start/--end are counted as out of range (not an error). Two runs on the same
+streams at once are refused (a lock per stream; a killed run's lock is taken over).
 
 options:
   --interval D      interval length: 1h, 30m, 1d, 2h30m, P0DT1H0M0S (default 1h)
@@ -28,6 +30,7 @@ options:
   --block-size B    bytes of input per block handed to a worker (default ${DEFAULTS.blockSize})
   --window N        intervals an interval stays open for late lines (default ${DEFAULTS.window})
   --checkpoint-ms N time between resume checkpoints (default ${DEFAULTS.checkpointMs})
+  --intervals       also print events per interval and stream (the summary's perInterval)
   --json            print the summary as JSON instead of a table
   --quiet           no progress bar
   -h, --help        this help
@@ -58,6 +61,7 @@ export async function run(argv: string[]): Promise<number> {
         window: { type: "string" },
         "checkpoint-ms": { type: "string" },
         json: { type: "boolean" },
+        intervals: { type: "boolean" },
         quiet: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -103,6 +107,7 @@ export async function run(argv: string[]): Promise<number> {
         [
           `partitions: ${run.plan.root}`,
           formatSummary(run.summary),
+          ...(v.intervals ? ["", formatIntervals(run.summary), ""] : []),
           `summary: ${run.summaryPath}`,
           `this run: ${run.lines.toLocaleString("en-US")} lines in ${run.seconds.toFixed(1)} s (${rate.toLocaleString("en-US")} lines/s)${notes.length ? "; " + notes.join("; ") : ""}`,
           "",
