@@ -28,10 +28,12 @@
  *   the initial global window (`initialDays`). They are the ground truth written
  *   to the sidecar (`waves.json`).
  *
- * Output is streamed day by day (each day is generated, sorted by time and
- * written before the next), so any size fits in memory; lines are built with
- * string templates (valid JSON: every value is a fixed vocabulary string, a hex
- * hash or an integer, so nothing needs escaping).
+ * Output is streamed day by day (each day is simulated into typed-array columns,
+ * counting-sorted by second and written before the next), so any size fits in
+ * memory. Records are written as bytes from pre-encoded templates whose blanks
+ * (hashes, timestamps, small vocabularies) are filled in place, never through
+ * JSON.stringify; the output is valid JSON because every value is a fixed
+ * vocabulary string, a hex hash or an integer, so nothing needs escaping.
  */
 import { createGzip } from "node:zlib";
 import { basename, dirname, join } from "node:path";
