@@ -53,6 +53,17 @@ export interface TaskResult {
   inputBytes: number;
 }
 
+/** Sum of the edge weights of a CSR graph, each undirected edge once (row u, targets >= u). */
+export function totalWeight(offsets: Uint32Array, targets: Uint32Array, weights: Float64Array): number {
+  let sum = 0;
+  const n = offsets.length - 1;
+  for (let u = 0; u < n; u++) {
+    const end = offsets[u + 1]!;
+    for (let k = offsets[u]!; k < end; k++) if (targets[k]! >= u) sum += weights[k]!;
+  }
+  return sum;
+}
+
 /**
  * Builds and writes one interval's graph: statistics first, then the graph, each
  * atomically, so an existing graph file always has its statistics beside it.
@@ -61,13 +72,7 @@ export async function runIntervalTask(task: IntervalTask): Promise<TaskResult> {
   const t0 = performance.now();
   const arch = getArch(task.arch, task.archOptions);
   const g = await buildIntervalGraph(task.dir, task.streams, task.start, arch, { interval: task.intervalSeconds, builder: task.builder });
-  let weight = 0;
-  const w = g.csr.weights;
-  const t = g.csr.targets;
-  const off = g.csr.offsets;
-  for (let u = 0; u < g.csr.names.length; u++) {
-    for (let k = off[u]!; k < off[u + 1]!; k++) if (t[k]! >= u) weight += w[k]!;
-  }
+  const weight = totalWeight(g.csr.offsets, g.csr.targets, g.csr.weights);
   let inputBytes = 0;
   for (const p of g.streams) if (p.file !== null) inputBytes += statSync(p.file).size;
   const stats: IntervalStats = {
