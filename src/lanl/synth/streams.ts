@@ -32,7 +32,7 @@ import {
 } from "./sessions.js";
 import { buildScenario, type RedteamCalendar, type RedteamScenario } from "./redteam.js";
 import { LineRing, num, type Sink8 } from "./ring.js";
-import { AuthWriter, buildVocabulary, type Vocabulary } from "./vocabulary.js";
+import { AuthWriter, buildVocabulary, intField, type Vocabulary } from "./vocabulary.js";
 import { SCHEMAS } from "../schema.js";
 
 /** Hours generated (and discarded) before a range so that sessions crossing its start are complete. */
@@ -308,8 +308,8 @@ function flowsHour(ctx: SynthContext, hour: number, ring: LineRing): void {
   const weekend = isWeekend(day) ? 0.7 : 1;
   const n = rng.poisson(((expectedPerDay("flows", options.scale) / 24) * diurnal(hod, AMPLITUDE.flows) * weekend) / weeklyMean(0.7));
   const d = ctx.day(day);
-  const fwd = FORWARD_PORTS.map(([p]) => [V.k[p]!, UDP_PORTS.has(p) ? num(17) : num(6)] as const);
-  const rev = REVERSE_PORTS.map(([p]) => [V.k[p]!, UDP_PORTS.has(p) ? num(17) : num(6)] as const);
+  const fwd = FORWARD_PORTS.map(([p]) => [V.k[p]!, intField(V, UDP_PORTS.has(p) ? 17 : 6)] as const);
+  const rev = REVERSE_PORTS.map(([p]) => [V.k[p]!, intField(V, UDP_PORTS.has(p) ? 17 : 6)] as const);
   for (let i = 0; i < n; i++) {
     let client: number;
     let server: number;
@@ -324,9 +324,9 @@ function flowsHour(ctx: SynthContext, hour: number, ring: LineRing): void {
     if (server === client) server = world.servers[0] === client ? world.servers[1]! : world.servers[0]!;
     const eph = V.port[ephemeralPort(world, rng)]!;
     const packets = flowPackets(rng);
-    const bytes = num(flowBytes(rng, packets));
-    const dur = num(flowDuration(rng, packets));
-    const pk = num(packets);
+    const bytes = intField(V, flowBytes(rng, packets));
+    const dur = intField(V, flowDuration(rng, packets));
+    const pk = intField(V, packets);
     const c = V.computer[client]!;
     const s = V.computer[server]!;
     const t = hs + rng.int(3600);
@@ -341,7 +341,7 @@ function flowsHour(ctx: SynthContext, hour: number, ring: LineRing): void {
       // both ports anonymised: a server's stable high port, either direction
       const sp = V.port[serverPort(world, server, rng.int(16))]!;
       const q = rng.float();
-      const proto = num(q < 0.082 ? 17 : q < 0.163 ? 1 : q < 0.16301 ? 41 : 6);
+      const proto = intField(V, q < 0.082 ? 17 : q < 0.163 ? 1 : q < 0.16301 ? 41 : 6);
       if (rng.float() < 0.55) ring.push8(t, dur, c, eph, s, sp, proto, pk, bytes);
       else ring.push8(t, dur, s, sp, c, eph, proto, pk, bytes);
     }

@@ -4,7 +4,7 @@
  * interned once in a {@link Dictionary} so that the hot loops handle small integers
  * instead of strings. Value spellings follow LANL's files (lanl-method.md §1a).
  */
-import { Dictionary, SKIP, type LineRing, type Sink8 } from "./ring.js";
+import { Dictionary, SKIP, num, type LineRing, type Sink8 } from "./ring.js";
 import type { World } from "./entities.js";
 
 /** Principals hosted by every computer (`SYSTEM@C1020`, …), in id order. */
@@ -29,6 +29,22 @@ export interface Vocabulary {
   readonly port: Int32Array;
   /** Categorical values by spelling, e.g. `k["?"]`, `k.Kerberos`, `k["445"]`. */
   readonly k: Readonly<Record<string, number>>;
+  /** Ids of the integers 0..SMALL_INTS-1 (one copy each when written). */
+  readonly small: Int32Array;
+}
+
+/** Integers below this are interned (flows' durations, protocols, most packet counts). */
+export const SMALL_INTS = 4096;
+
+/**
+ * The field for a non-negative integer: an interned id when small, else an inline value.
+ *
+ * @example
+ * intField(V, 6);        // V.small[6]
+ * intField(V, 123456);   // num(123456)
+ */
+export function intField(V: Vocabulary, v: number): number {
+  return v < SMALL_INTS ? V.small[v]! : num(v);
 }
 
 const CATEGORIES = [
@@ -51,6 +67,8 @@ export function buildVocabulary(world: World): Vocabulary {
   const k: Record<string, number> = {};
   for (const c of CATEGORIES) k[c] = dict.id(c);
   const n = world.computers.length;
+  const small = new Int32Array(SMALL_INTS);
+  for (let i = 0; i < SMALL_INTS; i++) small[i] = dict.id(String(i));
   const system = new Int32Array(n * 3);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < 3; j++) system[i * 3 + j] = dict.id(`${SYSTEM_PRINCIPALS[j]}@${world.computers[i]}`);
@@ -68,6 +86,7 @@ export function buildVocabulary(world: World): Vocabulary {
     process: dict.idsOf(world.processes),
     port: dict.idsOf(world.ports),
     k,
+    small,
   };
 }
 
