@@ -2,7 +2,7 @@
  * Fixtures for the partitioner tests: small LANL-like streams with known answers.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,33 +11,67 @@ import { gunzipSync, gzipSync } from "node:zlib";
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const CLI = join(ROOT, "bin", "telemetry-lab.js");
 
-/** Newest modification time of the .ts files in `dirs` (relative to the root). */
-function newestSource(dirs: string[]): number {
+/** Sources the compiled partitioner depends on (worker threads and the CLI run dist/). */
+const PARTITION_SOURCES = [
+  "src/partition",
+  "src/io",
+  "src/time",
+  "src/lanl/parse.ts",
+  "src/lanl/schema.ts",
+  "src/lanl/reader.ts",
+  "src/notebook/progress.ts",
+  "src/notebook/kernel.ts",
+  "src/cli/main.ts",
+  "src/cli/lanl.ts",
+  "src/cli/lanl/partition.ts",
+];
+
+function newestSource(): number {
   let newest = 0;
-  for (const d of dirs) {
-    for (const name of readdirSync(join(ROOT, d))) {
-      if (name.endsWith(".ts")) newest = Math.max(newest, statSync(join(ROOT, d, name)).mtimeMs);
-    }
+  for (const rel of PARTITION_SOURCES) {
+    const p = join(ROOT, rel);
+    const names = rel.endsWith(".ts") ? [p] : readdirSync(p).filter((n) => n.endsWith(".ts")).map((n) => join(p, n));
+    for (const f of names) newest = Math.max(newest, statSync(f).mtimeMs);
   }
   return newest;
 }
 
+function isBuilt(): boolean {
+  const compiled = ["dist/src/partition/worker.js", "dist/src/cli/lanl/partition.js", "dist/src/partition/partition.js"];
+  try {
+    const sources = newestSource();
+    return compiled.every((f) => statSync(join(ROOT, f)).mtimeMs >= sources);
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Builds dist/ when the compiled partitioner (worker threads and the CLI run it) is older
- * than its sources (tsc emits even when another module has type errors).
+ * Builds dist/ when the compiled partitioner is older than its sources (tsc emits even
+ * when another module has type errors). Test files run in parallel: a lock folder makes
+ * one of them build while the others wait, so no CLI runs from a half-written dist/.
  */
 export function buildOnce(): void {
-  const compiled = [join(ROOT, "dist/src/partition/worker.js"), join(ROOT, "dist/src/cli/lanl/partition.js")];
-  const sources = newestSource(["src/partition", "src/lanl", "src/io", "src/time", "src/cli", "src/cli/lanl", "src/notebook"]);
-  try {
-    if (compiled.every((f) => statSync(f).mtimeMs >= sources)) return;
-  } catch {
-    // not built yet
+  if (isBuilt()) return;
+  const lock = join(tmpdir(), "telemetry-lab-partition-tests-build.lock");
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) rmSync(lock, { recursive: true, force: true });
+      execFileSync("sleep", ["0.5"]);
+      if (isBuilt()) return;
+    }
   }
   try {
+    if (isBuilt()) return;
     execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "ignore" });
   } catch {
     // type errors elsewhere in the tree do not stop emission
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
   }
 }
 
