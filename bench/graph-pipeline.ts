@@ -15,7 +15,7 @@
  * `lanl synth --days 1 --start-day 5` (a Tuesday), then `lanl partition --interval 1h`.
  *
  * Usage: node dist/bench/graph-pipeline.js [--quick] [--scale S]
- *   --quick   scale 0.02 (about 0.6 M events) instead of 0.2 (about 6 M events)
+ *   --quick   scale 0.02 (about 0.7 M events) instead of 0.1 (about 3.4 M events)
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -157,7 +157,7 @@ function main(argv: string[]): void {
   if (argv[0] === "--child") return child(argv.slice(1));
   const quick = argv.includes("--quick");
   const si = argv.indexOf("--scale");
-  const scale = si >= 0 ? Number(argv[si + 1]) : quick ? 0.02 : 0.2;
+  const scale = si >= 0 ? Number(argv[si + 1]) : quick ? 0.02 : 0.1;
   if (!(scale > 0)) throw new Error("bench/graph-pipeline: --scale must be positive");
   const dir = ensureData(scale);
   const rows: Measure[] = [];
