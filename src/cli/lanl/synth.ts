@@ -21,6 +21,8 @@ options:
   --start-day K        first day's index; times start at K*86400 (default ${DEFAULTS.startDay})
   --redteam CAL        campaign calendar: late (last 40% of the days; default), lanl (the
                        real campaign days 1-29), none
+  --attack-scale F     multiply the red-team labels per campaign day (default 1 = real counts,
+                       up to 55 per hour; e.g. 0.1 for a rarer, harder-to-see campaign)
   --streams LIST       comma-separated subset of ${SYNTH_STREAMS.join(",")} (default all)
   --workers N          worker threads (default: cores, at most 4; 0 = in-process)
   --gzip-level L       gzip level of the event files, 1-9 (default ${GENERATE_DEFAULTS.gzipLevel}, for speed)
@@ -40,6 +42,7 @@ export async function run(argv: string[]): Promise<number> {
         seed: { type: "string" },
         "start-day": { type: "string" },
         redteam: { type: "string" },
+        "attack-scale": { type: "string" },
         streams: { type: "string" },
         workers: { type: "string" },
         "gzip-level": { type: "string" },
@@ -77,6 +80,7 @@ export async function run(argv: string[]): Promise<number> {
       scale: num("scale"),
       seed: num("seed"),
       startDay: num("start-day"),
+      attackScale: num("attack-scale"),
       redteam: values.redteam as RedteamCalendar | undefined,
       streams: typeof values.streams === "string" ? (values.streams.split(",").map((s) => s.trim()) as SynthStream[]) : undefined,
       workers: num("workers"),

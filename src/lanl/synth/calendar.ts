@@ -29,6 +29,11 @@ export interface SynthOptions {
   seed?: number;
   /** First day's 0-based index (times start at startDay · 86400). Default 0. */
   startDay?: number;
+  /**
+   * Multiplies the red-team label counts of every campaign day (at least 1 per day).
+   * Default 1: real per-day counts (up to 55 labels per hour), whatever the scale.
+   */
+  attackScale?: number;
 }
 
 /** Defaults of {@link SynthOptions}: the default data set of `make notebooks`. */
@@ -37,6 +42,7 @@ export const DEFAULTS: Readonly<Required<SynthOptions>> = Object.freeze({
   scale: 0.01,
   seed: 1,
   startDay: 0,
+  attackScale: 1,
 });
 
 /** Real LANL per-day volumes (events per day on days where the stream is present). */
@@ -78,6 +84,7 @@ export function resolveOptions(options: SynthOptions = {}): ResolvedOptions {
   if (!(o.scale > 0) || o.scale > 4) fail(`--scale must be in (0, 4], got ${o.scale}`);
   if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) fail(`--seed must be an integer in 0..2^32-1, got ${o.seed}`);
   if (!Number.isInteger(o.startDay) || o.startDay < 0 || o.startDay > 10_000) fail(`--start-day must be an integer >= 0, got ${o.startDay}`);
+  if (!(o.attackScale > 0) || o.attackScale > 10) fail(`--attack-scale must be in (0, 10], got ${o.attackScale}`);
   return {
     ...o,
     firstHour: o.startDay * 24,

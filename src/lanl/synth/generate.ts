@@ -203,7 +203,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       JSON.stringify(
         {
           generator: "telemetry-lab lanl synth",
-          options: { days: resolved.days, scale: resolved.scale, seed: resolved.seed, startDay: resolved.startDay, redteam: calendar, gzipLevel },
+          options: { days: resolved.days, scale: resolved.scale, seed: resolved.seed, startDay: resolved.startDay, redteam: calendar, attackScale: resolved.attackScale, gzipLevel },
           population: populationSizes(resolved),
           redteam: {
             attackers: ctx.scenario.attackers.map((i) => ctx.world.computers[i]),

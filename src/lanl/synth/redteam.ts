@@ -65,6 +65,11 @@ const ATTACK_HOUR_WEIGHTS = [1, 1, 1.5, 1.5, 1, 2, 2, 2, 1.5, 1, 1.5, 2, 2.5, 1.
  * // [{ day: 6, events: 21 }, { day: 7, events: 273 }, { day: 8, events: 209 }, { day: 9, events: 81 }]
  */
 export function campaignSchedule(options: ResolvedOptions, calendar: RedteamCalendar): { day: number; events: number }[] {
+  const f = options.attackScale;
+  return rawSchedule(options, calendar).map(({ day, events }) => ({ day, events: Math.max(1, Math.round(events * f)) }));
+}
+
+function rawSchedule(options: ResolvedOptions, calendar: RedteamCalendar): { day: number; events: number }[] {
   const first = options.startDay;
   const last = options.startDay + options.days - 1;
   if (calendar === "none") return [];

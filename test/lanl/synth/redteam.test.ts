@@ -22,6 +22,11 @@ describe("campaignSchedule", () => {
     expect(campaignSchedule(resolveOptions({ days: 5 }), "none")).toEqual([]);
     expect(CAMPAIGN_DAY_COUNTS.reduce((a, b) => a + b, 0)).toBe(749);
   });
+  it("--attack-scale multiplies the per-day counts, at least one per day", () => {
+    expect(campaignSchedule(resolveOptions({ attackScale: 0.1 }), "late").map((d) => d.events)).toEqual([2, 27, 21, 8]);
+    expect(campaignSchedule(resolveOptions({ days: 58, attackScale: 0.01 }), "lanl").every((d) => d.events >= 1)).toBe(true);
+    expect(() => resolveOptions({ attackScale: 0 })).toThrow(/--attack-scale/);
+  });
 });
 
 describe("buildScenario", () => {
