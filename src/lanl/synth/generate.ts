@@ -4,7 +4,7 @@
  * time) and `DIR/synth.json` (the options, population sizes, campaign and counts, so
  * every figure can be reproduced).
  *
- * Work is split into jobs of one stream × one day; jobs run in worker threads
+ * Work is split into jobs of one stream × one day (half a day for 1–2-day sets); jobs run in worker threads
  * (`dist/src/lanl/synth/worker.js`) or in-process, each job writes one gzip member to
  * a temporary part file, and the parts are concatenated in order into the final file
  * (written atomically). Job boundaries depend only on the options, so the output is
@@ -113,16 +113,21 @@ export function contextFor(options: ResolvedOptions, calendar: RedteamCalendar):
   return ctx;
 }
 
-/** Jobs of a data set: one per (stream, day), in output order. */
+/**
+ * Jobs of a data set, in output order: one per (stream, day), or per (stream, half-day)
+ * for data sets of one or two days (so that two workers share even one day of auth).
+ * Depends only on the options, never on the number of workers.
+ */
 export function planJobs(options: ResolvedOptions, streams: readonly SynthStream[], rawDir: string, gzipLevel: number): SynthJob[] {
+  const span = options.days <= 2 ? 12 : 24;
   const jobs: SynthJob[] = [];
   for (const stream of streams) {
-    for (let d = 0; d < options.days; d++) {
-      const fromHour = options.firstHour + d * 24;
+    for (let h = 0; h < options.hours; h += span) {
+      const fromHour = options.firstHour + h;
       jobs.push({
         stream,
         fromHour,
-        toHour: fromHour + 24,
+        toHour: fromHour + span,
         part: tempPathFor(join(rawDir, `${stream}.txt.gz`)),
         gzipLevel,
       });
