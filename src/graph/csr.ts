@@ -37,6 +37,16 @@ export interface CsrFromEdgesOptions {
 /** Defaults of {@link CsrFromEdgesOptions}. */
 export const CSR_DEFAULTS: Required<CsrFromEdgesOptions> = { sortByName: true, dropIsolated: true };
 
+/**
+ * The ids `ids` ordered by `names[id]` (JS string order, UTF-16 code units).
+ *
+ * @example
+ * nameOrder(["b", "c", "a"], [0, 1, 2]); // [2, 0, 1]
+ */
+export function nameOrder(names: readonly string[], ids: readonly number[]): number[] {
+  return ids.slice().sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : a - b));
+}
+
 /** Number of vertices. */
 export function vertexCount(g: Csr): number {
   return g.names.length;
@@ -90,7 +100,7 @@ export function csrFromEdges(
   }
   let order: number[] = [];
   for (let i = 0; i < n0; i++) if (keep[i] || !opts.dropIsolated) order.push(i);
-  if (opts.sortByName) order = order.sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
+  if (opts.sortByName) order = nameOrder(names, order);
   const newId = new Int32Array(n0).fill(-1);
   order.forEach((old, i) => (newId[old] = i));
   const n = order.length;

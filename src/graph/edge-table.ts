@@ -9,9 +9,11 @@
  * double. Self-loops (u == v) are ordinary keys.
  */
 import { MAX_VERTICES } from "./vertex-table.js";
-import type { Csr } from "./csr.js";
+import { nameOrder, type Csr } from "./csr.js";
 
 const SHIFT = MAX_VERTICES; // 2^26
+/** 2^-26: multiplying by it is exact, unlike the slow floating `%` and `/`. */
+const INV_SHIFT = 1 / MAX_VERTICES;
 const EMPTY = -1;
 
 /**
@@ -109,8 +111,8 @@ export class EdgeTable {
     for (let i = 0; i < old.length; i += 2) {
       const key = old[i]!;
       if (key === EMPTY) continue;
-      const v = key % SHIFT;
-      const u = (key - v) / SHIFT;
+      const u = Math.floor(key * INV_SHIFT);
+      const v = key - u * SHIFT;
       let h = (Math.imul(u, 0x9e3779b1) + v) | 0;
       h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
       h ^= h >>> 13;
@@ -136,8 +138,8 @@ export class EdgeTable {
     for (let i = 0; i < t.length; i += 2) {
       const key = t[i]!;
       if (key === EMPTY) continue;
-      const v = key % SHIFT;
-      fn((key - v) / SHIFT, v, t[i + 1]!);
+      const u = Math.floor(key * INV_SHIFT);
+      fn(u, key - u * SHIFT, t[i + 1]!);
     }
   }
 
@@ -151,9 +153,9 @@ export class EdgeTable {
     for (let i = 0; i < t.length; i += 2) {
       const key = t[i]!;
       if (key === EMPTY) continue;
-      const v = key % SHIFT;
-      us[j] = (key - v) / SHIFT;
-      vs[j] = v;
+      const u = Math.floor(key * INV_SHIFT);
+      us[j] = u;
+      vs[j] = key - u * SHIFT;
       ws[j] = t[i + 1]!;
       j++;
     }
@@ -173,15 +175,15 @@ export class EdgeTable {
     for (let i = 0; i < t.length; i += 2) {
       const key = t[i]!;
       if (key === EMPTY) continue;
-      const v = key % SHIFT;
-      const u = (key - v) / SHIFT;
+      const u = Math.floor(key * INV_SHIFT);
+      const v = key - u * SHIFT;
       if (u >= n0 || v >= n0) throw new Error(`telemetry-lab/graph/edge-table: edge (${u}, ${v}) refers to a vertex outside 0..${n0 - 1}`);
       keep[u] = 1;
       keep[v] = 1;
     }
     let order: number[] = [];
     for (let i = 0; i < n0; i++) if (keep[i]) order.push(i);
-    if (sortByName) order = order.sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
+    if (sortByName) order = nameOrder(names, order);
     const n = order.length;
     const newId = new Int32Array(n0);
     for (let i = 0; i < n; i++) newId[order[i]!] = i;
@@ -190,9 +192,9 @@ export class EdgeTable {
     for (let i = 0; i < t.length; i += 2) {
       const key = t[i]!;
       if (key === EMPTY) continue;
-      const v0 = key % SHIFT;
-      const u = newId[(key - v0) / SHIFT]!;
-      const v = newId[v0]!;
+      const u0 = Math.floor(key * INV_SHIFT);
+      const u = newId[u0]!;
+      const v = newId[key - u0 * SHIFT]!;
       start[v + 1]!++;
       if (u !== v) start[u + 1]!++;
     }
@@ -205,9 +207,9 @@ export class EdgeTable {
     for (let i = 0; i < t.length; i += 2) {
       const key = t[i]!;
       if (key === EMPTY) continue;
-      const v0 = key % SHIFT;
-      const u = newId[(key - v0) / SHIFT]!;
-      const v = newId[v0]!;
+      const u0 = Math.floor(key * INV_SHIFT);
+      const u = newId[u0]!;
+      const v = newId[key - u0 * SHIFT]!;
       const w = t[i + 1]!;
       let p = fill[v]!++;
       rowOf[p] = u;
