@@ -232,7 +232,7 @@ function main(argv: string[]): void {
   }
   const quick = argv.includes("--quick");
   const scale = quick ? 0.1 : 1;
-  const graphologyLimit = quick ? 20_000 : 150_000;
+  const graphologyLimit = quick ? 20_000 : 100_000;
   ensureData(scale);
   const cal = runChild("calibrate", "auth", scale);
   const rows: Measure[] = [];
