@@ -204,6 +204,12 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const globalStart = now - config.globalTableAgeDays * DAY;
   const daily = globalBefore === undefined ? new DailyStatsAccumulator(globalStart, globalEnd) : undefined;
   const { start, end } = window;
+  // Only records in the local window or on the dates of the backend statistics matter: the
+  // backend still reads, checks and counts every record, but decodes only these.
+  const keep = (time: number): boolean => {
+    const wall = clock.wall(time);
+    return (wall >= start && wall < end) || (daily !== undefined && daily.covers(wall));
+  };
   const scan = await backend.scan(
     config,
     (r) => {
@@ -211,7 +217,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
       if (wall >= start && wall < end) lt.add(r.dims, r.sample, r.cross, r.dimIsNumber);
       if (daily !== undefined) daily.add(wall, r.dims, r.sample);
     },
-    { skipBadRecords: options.skipBadRecords ?? false, ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}) },
+    { skipBadRecords: options.skipBadRecords ?? false, keep, ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}) },
   );
   if (globalBefore === undefined) {
     const built = new GlobalTable(nd);

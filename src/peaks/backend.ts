@@ -8,8 +8,8 @@
  * The Elasticsearch "Tina" backends need a private client and are not provided.
  */
 import { expandGlobAbsolute } from "./glob.js";
-import { readJsonRecords, type RecordView } from "./json-records.js";
-import { newTypedRecord, schemaFields, typeRecord, viewOfObject, type RecordSchema, type TypedRecord } from "./records.js";
+import { scanJsonRecords, viewOfSpans, type RecordSpans, type RecordView } from "./json-records.js";
+import { SpanTyper, Typed, newTypedRecord, schemaFields, typeRecord, viewOfObject, type RecordSchema, type TypedRecord } from "./records.js";
 
 /** Options of {@link Backend.scan}. */
 export interface ScanOptions {
@@ -17,6 +17,11 @@ export interface ScanOptions {
   skipBadRecords?: boolean;
   /** Progress callback: records so far, bytes read so far. */
   onProgress?: (records: number, bytes: number) => void;
+  /**
+   * Deliver only records whose time (epoch ms) passes. Every record is still read, checked and
+   * counted; a backend may skip decoding the others. Default: deliver all.
+   */
+  keep?: (time: number) => boolean;
 }
 
 /** What a scan saw. */
@@ -84,24 +89,29 @@ export class JsonBackend implements Backend {
   async scan(schema: RecordSchema, onRecord: (r: TypedRecord) => void, options: ScanOptions = {}): Promise<ScanSummary> {
     const fields = schemaFields(schema);
     const rec = newTypedRecord(schema);
+    const typer = new SpanTyper(schema);
+    const keep = options.keep;
     const summary: ScanSummary = { records: 0, badRecords: 0 };
+    let view: RecordView | undefined;
     let bytesBefore = 0;
     for (const file of this.files) {
       let fileBytes = 0;
-      const handle = (view: RecordView): void => {
-        const err = typeRecord(view, schema, rec);
-        if (err !== null) {
-          const bad = new BadRecordError(file, view.recordNumber, err);
-          if (!options.skipBadRecords) throw bad;
-          summary.badRecords += 1;
-          if (summary.firstBadRecord === undefined) summary.firstBadRecord = bad.message.replace("telemetry-lab/peaks/backend: ", "");
-          return;
+      const handle = (spans: RecordSpans): void => {
+        let typed = typer.type(spans, rec, keep);
+        if (typed === Typed.Undecided) {
+          view = viewOfSpans(spans, view);
+          const err = typeRecord(view, schema, rec);
+          if (err !== null) {
+            badRecord(summary, file, view.recordNumber, err, options);
+            return;
+          }
+          typed = keep === undefined || keep(rec.time) ? Typed.Kept : Typed.Dropped;
         }
         summary.records += 1;
-        onRecord(rec);
+        if (typed === Typed.Kept) onRecord(rec);
         if (options.onProgress !== undefined && (summary.records & 0xffff) === 0) options.onProgress(summary.records, bytesBefore + fileBytes);
       };
-      await readJsonRecords(file, fields, handle, {
+      await scanJsonRecords(file, fields, handle, {
         ...(this.options.chunkSize !== undefined ? { chunkSize: this.options.chunkSize } : {}),
         onBytes: (b) => {
           fileBytes = b;
@@ -112,6 +122,14 @@ export class JsonBackend implements Backend {
     }
     return summary;
   }
+}
+
+/** Counts a bad record when skipping them, else throws it as a {@link BadRecordError}. */
+function badRecord(summary: ScanSummary, file: string, recordNumber: number, reason: string, options: ScanOptions): void {
+  const bad = new BadRecordError(file, recordNumber, reason);
+  if (!options.skipBadRecords) throw bad;
+  summary.badRecords += 1;
+  if (summary.firstBadRecord === undefined) summary.firstBadRecord = bad.message.replace("telemetry-lab/peaks/backend: ", "");
 }
 
 /**
@@ -142,14 +160,11 @@ export class MemoryBackend implements Backend {
       view = viewOfObject(obj, fields, i + 1, view);
       const err = typeRecord(view, schema, rec);
       if (err !== null) {
-        const bad = new BadRecordError(this.label, i + 1, err);
-        if (!options.skipBadRecords) throw bad;
-        summary.badRecords += 1;
-        if (summary.firstBadRecord === undefined) summary.firstBadRecord = bad.message.replace("telemetry-lab/peaks/backend: ", "");
+        badRecord(summary, this.label, i + 1, err, options);
         return;
       }
       summary.records += 1;
-      onRecord(rec);
+      if (options.keep === undefined || options.keep(rec.time)) onRecord(rec);
     });
     return summary;
   }

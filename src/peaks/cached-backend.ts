@@ -112,8 +112,11 @@ export class CachedBackend implements Backend {
     const nc = schema.crossDimensions.length;
     const values = this.values;
     const isNumber = this.isNumber;
+    const keep = options.keep;
     for (let i = 0; i < n; i++) {
-      rec.time = times[i] as number;
+      const time = times[i] as number;
+      if (keep !== undefined && !keep(time)) continue;
+      rec.time = time;
       rec.sample = values[(cols[0] as Int32Array)[i] as number] as string;
       for (let d = 0; d < nd; d++) {
         const id = (cols[1 + d] as Int32Array)[i] as number;

@@ -54,6 +54,12 @@ export class DailyStatsAccumulator {
     this.lastDay = wallDay(endWall);
   }
 
+  /** Whether a record at wall-clock time `wall` counts (its date is one the window spans). */
+  covers(wall: number): boolean {
+    const day = wallDay(wall);
+    return day >= this.firstDay && day <= this.lastDay;
+  }
+
   /** Adds one record given its wall-clock time. */
   add(wall: number, dims: readonly string[], sample: string): void {
     const day = wallDay(wall);

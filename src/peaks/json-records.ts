@@ -3,10 +3,14 @@
  * which it reads with `ijson.items(f, "item")`) or JSON Lines (one object per line), optionally
  * gzip-compressed (detected by its magic bytes, not the file name).
  *
- * Byte-level and field-selective: each object is scanned once; only the wanted top-level fields
- * are decoded, everything else is skipped structurally. Memory is one read chunk plus the record
- * straddling it, whatever the file size. Numbers keep their source text so that `70` and `70.0`
- * stay distinguishable, as Python (ijson int versus Decimal) distinguishes them.
+ * Byte-level and field-selective: each object is scanned once, strings 4 bytes at a time (a
+ * word test for '"' and '\\'); the wanted top-level keys are compared word by word, everything
+ * else is skipped structurally. Two levels:
+ * {@link scanJsonRecords} reports where each wanted value lies in the read buffer (kind and byte
+ * span, nothing decoded: the caller decodes only what it keeps), {@link readJsonRecords} decodes
+ * them into texts. Memory is one read chunk plus the record straddling it, whatever the file
+ * size. Numbers keep their source text so that `70` and `70.0` stay distinguishable, as Python
+ * (ijson int versus Decimal) distinguishes them.
  */
 import { closeSync, createReadStream, openSync, readSync } from "node:fs";
 import { createGunzip } from "node:zlib";
@@ -51,7 +55,7 @@ export const DEFAULTS: Required<Omit<ReadJsonRecordsOptions, "onBytes">> = { chu
 const INCOMPLETE = Symbol("incomplete");
 
 /** Node's Buffer has direct decoders that skip `toString`'s argument handling. */
-type FastBuffer = Buffer & { utf8Slice(start: number, end: number): string; latin1Slice(start: number, end: number): string };
+export type FastBuffer = Buffer & { utf8Slice(start: number, end: number): string; latin1Slice(start: number, end: number): string };
 
 enum State {
   Start,
@@ -82,41 +86,130 @@ export function isGzipFile(path: string): boolean {
 export class RecordSyntaxError extends Error {}
 
 /**
- * Incremental parser: feed it chunks, it calls `onRecord` for every complete element.
+ * The wanted fields of the current record as byte spans of the read buffer; nothing is decoded.
+ * Valid only during the callback: the buffer and the arrays are reused.
+ */
+export interface RecordSpans {
+  /** 1-based number of the record (array element or line object) in its file. */
+  recordNumber: number;
+  /** False when the array element is not a JSON object (then no field is set). */
+  isObject: boolean;
+  /** The bytes the spans point into. */
+  buf: Buffer;
+  /** Per wanted field, its {@link FieldKind}. */
+  readonly kinds: Uint8Array;
+  /** Per wanted field: index of the value's first byte (a string's opening quote). */
+  readonly starts: Int32Array;
+  /** Per wanted field: index after the value's last byte (after a string's closing quote). */
+  readonly ends: Int32Array;
+  /** Per wanted string field: its decoded text when it has a backslash escape, else `undefined`. */
+  readonly unescaped: (string | undefined)[];
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** True when bytes [s, e) are a JSON number (`-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?`). */
+function isJsonNumber(b: Buffer, s: number, e: number): boolean {
+  let i = s;
+  if (i < e && b[i] === 0x2d) i++;
+  if (i >= e) return false;
+  const c = b[i] as number;
+  if (c === 0x30) i++;
+  else if (c >= 0x31 && c <= 0x39) {
+    i++;
+    while (i < e && isDigit(b[i] as number)) i++;
+  } else return false;
+  if (i < e && b[i] === 0x2e) {
+    const d = ++i;
+    while (i < e && isDigit(b[i] as number)) i++;
+    if (i === d) return false;
+  }
+  if (i < e && (b[i] === 0x65 || b[i] === 0x45)) {
+    i++;
+    if (i < e && (b[i] === 0x2b || b[i] === 0x2d)) i++;
+    const d = i;
+    while (i < e && isDigit(b[i] as number)) i++;
+    if (i === d) return false;
+  }
+  return i === e;
+}
+
+/** Kind of the scalar bytes [s, e): a number, `true`, `false`, `null`, or Missing when invalid. */
+function scalarKind(b: Buffer, s: number, e: number): FieldKind {
+  const n = e - s;
+  const c = b[s];
+  if (c === 0x74) return n === 4 && b[s + 1] === 0x72 && b[s + 2] === 0x75 && b[s + 3] === 0x65 ? FieldKind.True : FieldKind.Missing;
+  if (c === 0x66) return n === 5 && b[s + 1] === 0x61 && b[s + 2] === 0x6c && b[s + 3] === 0x73 && b[s + 4] === 0x65 ? FieldKind.False : FieldKind.Missing;
+  if (c === 0x6e) return n === 4 && b[s + 1] === 0x75 && b[s + 2] === 0x6c && b[s + 3] === 0x6c ? FieldKind.Null : FieldKind.Missing;
+  return isJsonNumber(b, s, e) ? FieldKind.Number : FieldKind.Missing;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Skips, 4 bytes at a time, string bytes that are neither '"' nor '\\' from `i`; returns an
+ * index at or before the first such byte (or the last whole word's end).
+ */
+function skipPlain(words: DataView, i: number, end: number): number {
+  while (i + 4 <= end) {
+    const v = words.getInt32(i, true);
+    const q = v ^ 0x22222222;
+    const s = v ^ 0x5c5c5c5c;
+    // a zero byte in q or s (Mycroft's test: exact for "is there one")
+    if (((((q - 0x01010101) | 0) & ~q) | (((s - 0x01010101) | 0) & ~s)) & 0x80808080) return i;
+    i += 4;
+  }
+  return i;
+}
+
+/**
+ * Incremental parser: feed it chunks, it calls `onRecord` with the spans of every complete element.
  */
 export class RecordParser {
   private state = State.Start;
   private carry: Buffer | null = null;
   private consumed = 0; // bytes before the current buffer
   private readonly keys: Buffer[];
-  private readonly keyLengths: Uint8Array;
-  private readonly view: RecordView;
-  private buf: Buffer = Buffer.alloc(0);
+  private readonly names: string[];
+  private readonly spans: RecordSpans;
+  private buf: Buffer = EMPTY;
+  /** `buf` read 4 bytes at a time (little-endian words at any offset). */
+  private words: DataView = new DataView(EMPTY.buffer, EMPTY.byteOffset, 0);
   private end = 0;
+  /** Per wanted key: its bytes as little-endian 32-bit words (the last one zero-padded). */
+  private readonly keyWords: Int32Array[];
 
   constructor(
     readonly file: string,
     fields: readonly string[],
-    private readonly onRecord: (view: RecordView) => void,
+    private readonly onRecord: (spans: RecordSpans) => void,
   ) {
+    this.names = fields.slice();
     this.keys = fields.map((f) => Buffer.from(f, "utf8"));
-    this.keyLengths = new Uint8Array(Math.max(0, ...this.keys.map((k) => k.length)) + 1);
-    for (const k of this.keys) this.keyLengths[k.length] = 1;
-    this.view = { recordNumber: 0, isObject: true, kinds: new Uint8Array(fields.length), texts: fields.map(() => "") };
+    this.keyWords = this.keys.map((k) => {
+      const padded = Buffer.alloc(Math.ceil(k.length / 4) * 4);
+      k.copy(padded);
+      return Int32Array.from({ length: padded.length / 4 }, (_, w) => padded.readInt32LE(w * 4));
+    });
+    const n = fields.length;
+    this.spans = { recordNumber: 0, isObject: true, buf: EMPTY, kinds: new Uint8Array(n), starts: new Int32Array(n), ends: new Int32Array(n), unescaped: fields.map(() => undefined) };
   }
 
   private fail(message: string, at: number): never {
     throw new RecordSyntaxError(
       `telemetry-lab/peaks/json-records: ${this.file}: byte ${this.consumed + at}` +
-        (this.view.recordNumber > 0 ? ` (near record ${this.view.recordNumber})` : "") +
+        (this.spans.recordNumber > 0 ? ` (near record ${this.spans.recordNumber})` : "") +
         `: ${message}`,
     );
   }
 
   private ws(i: number): number {
     const b = this.buf;
-    while (i < this.end && isWs(b[i] as number)) i++;
-    if (i >= this.end) throw INCOMPLETE;
+    const end = this.end;
+    while (i < end && isWs(b[i] as number)) i++;
+    if (i >= end) throw INCOMPLETE;
     return i;
   }
 
@@ -127,7 +220,7 @@ export class RecordParser {
   private stringEnd(i: number): number {
     const b = this.buf;
     const end = this.end;
-    let j = i + 1;
+    let j = skipPlain(this.words, i + 1, end);
     let esc = false;
     while (j < end) {
       const c = b[j] as number;
@@ -158,7 +251,8 @@ export class RecordParser {
 
   private scalarEnd(i: number): number {
     const b = this.buf;
-    while (i < this.end) {
+    const end = this.end;
+    while (i < end) {
       const c = b[i] as number;
       if (c === 0x2c || c === 0x7d || c === 0x5d || isWs(c)) return i;
       i++;
@@ -173,8 +267,9 @@ export class RecordParser {
     if (c === 0x7b || c === 0x5b) {
       let depth = 0;
       let j = i;
+      const end = this.end;
       for (;;) {
-        if (j >= this.end) throw INCOMPLETE;
+        if (j >= end) throw INCOMPLETE;
         const d = b[j] as number;
         if (d === 0x22) {
           j = this.stringEnd(j);
@@ -193,72 +288,86 @@ export class RecordParser {
     return e;
   }
 
+  /** Index of the wanted field whose name is the unescaped bytes [s, e), or -1. */
   private matchKey(s: number, e: number): number {
     const len = e - s;
-    if (len >= this.keyLengths.length || this.keyLengths[len] === 0) return -1;
-    const b = this.buf;
     const keys = this.keys;
     for (let k = 0; k < keys.length; k++) {
+      if ((keys[k] as Buffer).length !== len) continue;
+      const kw = this.keyWords[k] as Int32Array;
+      const dv = this.words;
+      const full = len >> 2;
+      let w = 0;
+      while (w < full && dv.getInt32(s + 4 * w, true) === kw[w]) w++;
+      if (w < full) continue;
       const key = keys[k] as Buffer;
-      if (key.length !== len || key[0] !== b[s]) continue;
-      let ok = true;
-      for (let x = 0; x < len; x++) {
-        if (key[x] !== b[s + x]) {
-          ok = false;
-          break;
-        }
-      }
-      if (ok) return k;
+      let x = 4 * full;
+      while (x < len && key[x] === this.buf[s + x]) x++;
+      if (x === len) return k;
     }
     return -1;
   }
 
   private parseObject(i: number): number {
     const b = this.buf;
-    const view = this.view;
-    view.kinds.fill(0);
+    const end = this.end;
+    const sp = this.spans;
+    const kinds = sp.kinds;
+    for (let f = 0; f < kinds.length; f++) kinds[f] = FieldKind.Missing;
     i = this.ws(i + 1);
     if (b[i] === 0x7d) return i + 1;
     for (;;) {
       if (b[i] !== 0x22) this.fail("expected a property name in double quotes", i);
-      const ke = this.stringEnd(i);
-      let field: number;
-      if (this.escaped) {
-        const name = this.decodeString(i, ke);
-        field = this.keys.findIndex((k) => k.toString("utf8") === name);
-      } else {
-        field = this.matchKey(i + 1, ke - 1);
+      // the key: its closing quote, found 4 bytes at a time
+      let j = skipPlain(this.words, i + 1, end);
+      let esc = false;
+      for (;;) {
+        if (j >= end) throw INCOMPLETE;
+        const c = b[j] as number;
+        if (c === 0x22) break;
+        if (c === 0x5c) {
+          esc = true;
+          j += 2;
+          continue;
+        }
+        j++;
       }
-      i = this.ws(ke);
+      let field: number;
+      if (esc) {
+        this.escaped = true;
+        field = this.names.indexOf(this.decodeString(i, j + 1));
+      } else {
+        field = this.matchKey(i + 1, j);
+      }
+      i = j + 1;
+      while (i < end && isWs(b[i] as number)) i++;
+      if (i >= end) throw INCOMPLETE;
       if (b[i] !== 0x3a) this.fail("expected ':'", i);
       i = this.ws(i + 1);
       if (field < 0) {
         i = this.skipValue(i);
       } else {
         const c = b[i] as number;
+        let e: number;
         if (c === 0x22) {
-          const e = this.stringEnd(i);
-          view.kinds[field] = FieldKind.String;
-          view.texts[field] = this.decodeString(i, e);
-          i = e;
+          e = this.stringEnd(i);
+          kinds[field] = FieldKind.String;
+          sp.unescaped[field] = this.escaped ? this.decodeString(i, e) : undefined;
         } else if (c === 0x7b || c === 0x5b) {
-          const e = this.skipValue(i);
-          view.kinds[field] = FieldKind.Complex;
-          view.texts[field] = b.toString("utf8", i, Math.min(e, i + 200));
-          i = e;
+          e = this.skipValue(i);
+          kinds[field] = FieldKind.Complex;
         } else {
-          const e = this.scalarEnd(i);
-          const text = (b as FastBuffer).latin1Slice(i, e);
-          if (text === "true") view.kinds[field] = FieldKind.True;
-          else if (text === "false") view.kinds[field] = FieldKind.False;
-          else if (text === "null") view.kinds[field] = FieldKind.Null;
-          else if (/^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?$/.test(text)) view.kinds[field] = FieldKind.Number;
-          else this.fail(`invalid value '${text.slice(0, 40)}'`, i);
-          view.texts[field] = text;
-          i = e;
+          e = this.scalarEnd(i);
+          const k = scalarKind(b, i, e);
+          if (k === FieldKind.Missing) this.fail(`invalid value '${(b as FastBuffer).latin1Slice(i, e).slice(0, 40)}'`, i);
+          kinds[field] = k;
         }
+        sp.starts[field] = i;
+        sp.ends[field] = e;
+        i = e;
       }
-      i = this.ws(i);
+      while (i < end && isWs(b[i] as number)) i++;
+      if (i >= end) throw INCOMPLETE;
       const c = b[i];
       if (c === 0x2c) {
         i = this.ws(i + 1);
@@ -270,24 +379,25 @@ export class RecordParser {
   }
 
   private element(i: number): number {
-    const view = this.view;
-    const next = view.recordNumber + 1;
-    const saved = view.recordNumber;
-    view.recordNumber = next;
+    const sp = this.spans;
+    const saved = sp.recordNumber;
+    sp.recordNumber = saved + 1;
     try {
       if (this.buf[i] === 0x7b) {
         const e = this.parseObject(i);
-        view.isObject = true;
-        this.onRecord(view);
+        sp.isObject = true;
+        sp.buf = this.buf;
+        this.onRecord(sp);
         return e;
       }
       const e = this.skipValue(i);
-      view.isObject = false;
-      view.kinds.fill(0);
-      this.onRecord(view);
+      sp.isObject = false;
+      sp.kinds.fill(0);
+      sp.buf = this.buf;
+      this.onRecord(sp);
       return e;
     } catch (err) {
-      if (err === INCOMPLETE) view.recordNumber = saved;
+      if (err === INCOMPLETE) sp.recordNumber = saved;
       throw err;
     }
   }
@@ -302,6 +412,7 @@ export class RecordParser {
     }
     this.carry = null;
     this.buf = buf;
+    this.words = new DataView(buf.buffer, buf.byteOffset, buf.length);
     this.end = buf.length;
     let i = 0;
     if (this.consumed === 0 && this.state === State.Start && buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
@@ -381,24 +492,57 @@ export class RecordParser {
       }
     }
     if (this.state === State.ArrayFirst || this.state === State.ArrayNext || this.state === State.ArrayElement) {
-      this.buf = Buffer.alloc(0);
+      this.buf = EMPTY;
       this.fail("unexpected end of file (the top-level array is not closed)", 0);
     }
   }
 }
 
 /**
- * Reads one file of records, calling `onRecord` with a reused {@link RecordView} per record.
+ * The text {@link readJsonRecords} gives for field `f` of the current record: a string decoded,
+ * a number's source text, `true`/`false`/`null`, the first 200 bytes of an object or array.
+ */
+export function spanText(spans: RecordSpans, f: number): string {
+  const b = spans.buf as FastBuffer;
+  const s = spans.starts[f] as number;
+  const e = spans.ends[f] as number;
+  switch (spans.kinds[f]) {
+    case FieldKind.Missing:
+      return "";
+    case FieldKind.String:
+      return spans.unescaped[f] ?? b.utf8Slice(s + 1, e - 1);
+    case FieldKind.Complex:
+      return b.toString("utf8", s, Math.min(e, s + 200));
+    default:
+      return b.latin1Slice(s, e);
+  }
+}
+
+/** Decodes spans into a {@link RecordView} (reused when given). */
+export function viewOfSpans(spans: RecordSpans, view?: RecordView): RecordView {
+  const n = spans.kinds.length;
+  const v: RecordView = view ?? { recordNumber: 0, isObject: true, kinds: new Uint8Array(n), texts: new Array<string>(n).fill("") };
+  v.recordNumber = spans.recordNumber;
+  v.isObject = spans.isObject;
+  v.kinds.set(spans.kinds);
+  for (let f = 0; f < n; f++) if (spans.kinds[f] !== FieldKind.Missing) v.texts[f] = spanText(spans, f);
+  return v;
+}
+
+/**
+ * Reads one file of records, calling `onRecord` with the reused {@link RecordSpans} of each
+ * record: the byte-level layer under {@link readJsonRecords}, for callers that decode only what
+ * they keep.
  *
  * @example
- * await readJsonRecords("feed.jsonl.gz", ["utc_timestamp", "file.sha1"], (r) => {
- *   console.log(r.recordNumber, r.texts[0], r.texts[1]); // 1 "1630479599000" "f111a4f6..."
+ * await scanJsonRecords("feed.jsonl.gz", ["utc_timestamp", "file.sha1"], (r) => {
+ *   console.log(r.recordNumber, r.kinds[0], spanText(r, 1)); // 1 2 "f111a4f6..."
  * });
  */
-export async function readJsonRecords(
+export async function scanJsonRecords(
   path: string,
   fields: readonly string[],
-  onRecord: (view: RecordView) => void,
+  onRecord: (spans: RecordSpans) => void,
   options: ReadJsonRecordsOptions = {},
 ): Promise<void> {
   const chunkSize = options.chunkSize ?? DEFAULTS.chunkSize;
@@ -429,4 +573,22 @@ export async function readJsonRecords(
     throw new Error(`telemetry-lab/peaks/json-records: ${path}: ${gz && e.code?.startsWith("Z_") ? "corrupt gzip data" : "cannot read"}: ${e.message}`);
   }
   parser.finish();
+}
+
+/**
+ * Reads one file of records, calling `onRecord` with a reused {@link RecordView} per record.
+ *
+ * @example
+ * await readJsonRecords("feed.jsonl.gz", ["utc_timestamp", "file.sha1"], (r) => {
+ *   console.log(r.recordNumber, r.texts[0], r.texts[1]); // 1 "1630479599000" "f111a4f6..."
+ * });
+ */
+export async function readJsonRecords(
+  path: string,
+  fields: readonly string[],
+  onRecord: (view: RecordView) => void,
+  options: ReadJsonRecordsOptions = {},
+): Promise<void> {
+  let view: RecordView | undefined;
+  await scanJsonRecords(path, fields, (spans) => onRecord((view = viewOfSpans(spans, view))), options);
 }

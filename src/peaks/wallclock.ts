@@ -26,6 +26,7 @@ export const DEFAULTS: Required<WallClockOptions> = { zone: "UTC" };
  * @throws when the zone is unknown.
  */
 export function validateZone(zone: string): string {
+  if (zone === "UTC") return zone; // the default: no need to load the time zone database
   try {
     return new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
   } catch {
@@ -45,6 +46,9 @@ export class WallClock {
   private readonly utc: boolean;
   private readonly format: Intl.DateTimeFormat | undefined;
   private readonly cache = new Map<number, number>();
+  /** The last bucket looked up and its offset (records come mostly in time order). */
+  private lastBucket = NaN;
+  private lastOffset = 0;
 
   constructor(options: WallClockOptions = {}) {
     const zone = validateZone(options.zone ?? DEFAULTS.zone);
@@ -68,18 +72,27 @@ export class WallClock {
   offset(epochMs: number): number {
     if (this.utc) return 0;
     const bucket = Math.floor(epochMs / BUCKET_MS);
-    const hit = this.cache.get(bucket);
-    if (hit !== undefined) return hit;
+    if (bucket === this.lastBucket) return this.lastOffset;
+    let off = this.cache.get(bucket);
+    if (off === undefined) {
+      off = this.zoneOffset(bucket);
+      if (this.cache.size > 100_000) this.cache.clear();
+      this.cache.set(bucket, off);
+    }
+    this.lastBucket = bucket;
+    this.lastOffset = off;
+    return off;
+  }
+
+  /** Offset at the start of a quarter-hour bucket, from the tz database. */
+  private zoneOffset(bucket: number): number {
     const at = bucket * BUCKET_MS;
     const parts = (this.format as Intl.DateTimeFormat).formatToParts(new Date(at));
     const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? NaN);
     let year = get("year");
     if (parts.find((p) => p.type === "era")?.value === "BC") year = 1 - year;
     const wall = Date.UTC(year, get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
-    const off = wall - at;
-    if (this.cache.size > 100_000) this.cache.clear();
-    this.cache.set(bucket, off);
-    return off;
+    return wall - at;
   }
 
   /** Wall-clock milliseconds of instant `epochMs` (Python `datetime.fromtimestamp`). */
