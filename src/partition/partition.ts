@@ -178,12 +178,16 @@ async function partitionStream(sp: StreamPlan, sh: Shared): Promise<StreamOutcom
         source = input.pipe(gunzip);
       }
       const splitter = new BlockSplitter(sh.blockSize);
+      let fed = 0;
       try {
         for await (const chunk of source as AsyncIterable<Buffer>) {
+          fed += chunk.length;
           for (const block of splitter.push(chunk)) await submit(block);
         }
       } catch (err) {
-        throw new Error(`telemetry-lab/partition/partition: ${file.path}: read failed near line ${line}: ${(err as Error).message}`);
+        const msg = (err as Error).message;
+        if (msg.startsWith("telemetry-lab/")) throw err;
+        throw new Error(`telemetry-lab/partition/partition: ${file.path}: read failed after ${fed} decompressed bytes: ${msg}`);
       } finally {
         input.destroy();
       }
