@@ -42,11 +42,12 @@ export function parseIsoUtc(iso: string): number {
   if (m[7] !== undefined && /[^0]/.test(m[7])) fail("fractional seconds are not supported");
   if (month < 1 || month > 12) fail(`month ${month} out of range`);
   if (hour > 23 || minute > 59 || second > 59) fail("time of day out of range");
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
-  // Date.UTC rolls 2015-02-30 over to March; reject instead.
-  const check = new Date(ms);
+  // Date.UTC maps years 0-99 to 1900-1999; set the full year explicitly.
+  const check = new Date(Date.UTC(2000, 0, 1, hour, minute, second));
+  check.setUTCFullYear(year, month - 1, day);
+  // 2015-02-30 would roll over to March; reject instead.
   if (check.getUTCDate() !== day || check.getUTCMonth() !== month - 1) fail(`day ${day} out of range`);
-  return ms / 1000;
+  return check.getTime() / 1000;
 }
 
 /**

@@ -19,6 +19,8 @@ describe("interval arithmetic (runs under a non-UTC TZ)", () => {
     expect(parseIsoUtc("2015-01-01")).toBe(1420070400);
     expect(parseIsoUtc("2015-01-01T05:00")).toBe(1420088400);
     expect(parseIsoUtc("2015-03-08T10:00:00")).toBe(1425808800); // a US DST switch day
+    expect(parseIsoUtc("0050-01-01T00:00:00")).toBe(-60589296000); // not 1950
+    expect(parseIsoUtc("2016-02-29")).toBe(1456704000);
   });
   it("rejects bad ISO", () => {
     for (const bad of ["2015-02-30T00:00:00", "2015-13-01", "2015-01-01T24:00:00", "yesterday", "2015-01-01T00:00:00+01:00", "2015-01-01T00:00:00.5"]) {
