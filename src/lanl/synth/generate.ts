@@ -185,13 +185,18 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       const path = join(rawDir, `${stream}.txt.gz`);
       const out = createAtomicStream(path);
       let n = 0;
-      for (const job of jobs.filter((j) => j.stream === stream)) {
-        for await (const chunk of createReadStream(job.part)) {
-          if (!out.stream.write(chunk)) await once(out.stream, "drain");
+      try {
+        for (const job of jobs.filter((j) => j.stream === stream)) {
+          for await (const chunk of createReadStream(job.part)) {
+            if (!out.stream.write(chunk)) await once(out.stream, "drain");
+          }
+          n += lines.get(job) ?? 0;
         }
-        n += lines.get(job) ?? 0;
+        await out.commit();
+      } catch (err) {
+        await out.abort();
+        throw err;
       }
-      await out.commit();
       files[stream] = { lines: n, bytes: statSync(path).size, path };
     }
     // Labels: small, written at once.
