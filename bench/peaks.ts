@@ -20,6 +20,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { cliPath, compiledModule, repoRoot } from "../src/io/repo.js";
 import { generateFeed, planFeed } from "../src/peaks/synth.js";
+import { DAY, formatDate, parseDate } from "../src/peaks/wallclock.js";
 
 const { values } = parseArgs({ options: { quick: { type: "boolean" }, fields: { type: "string" } } });
 const quick = values.quick ?? false;
@@ -32,8 +33,7 @@ const dir = join(repoRoot(), "data", "bench");
 mkdirSync(dir, { recursive: true });
 
 function isoDay(offset: number): string {
-  const [y, m, d] = START.split("-").map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d + offset)).toISOString().slice(0, 10);
+  return formatDate((parseDate(START) as number) + offset * DAY);
 }
 
 interface ChildResult {

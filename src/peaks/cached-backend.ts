@@ -8,12 +8,16 @@
 import type { Backend, ScanOptions, ScanSummary } from "./backend.js";
 import { newTypedRecord, schemaFields, type RecordSchema, type TypedRecord } from "./records.js";
 
-class GrowableInt32 {
-  data = new Int32Array(1024);
+/** A typed array that grows by doubling. */
+class Growable<T extends Int32Array | Float64Array> {
+  data: T;
   length = 0;
+  constructor(private readonly make: (n: number) => T) {
+    this.data = make(1024);
+  }
   push(v: number): void {
     if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
+      const next = this.make(this.data.length * 2);
       next.set(this.data);
       this.data = next;
     }
@@ -21,18 +25,7 @@ class GrowableInt32 {
   }
 }
 
-class GrowableFloat64 {
-  data = new Float64Array(1024);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-}
+const int32s = (n: number): Int32Array => new Int32Array(n);
 
 /**
  * Records of a backend held in memory, replayed in the same order.
@@ -46,8 +39,8 @@ export class CachedBackend implements Backend {
   private readonly values: string[] = [];
   private readonly isNumber: boolean[] = [];
   private readonly ids = new Map<string, number>();
-  private readonly times = new GrowableFloat64();
-  private readonly columns: GrowableInt32[];
+  private readonly times = new Growable((n) => new Float64Array(n));
+  private readonly columns: Growable<Int32Array>[];
   private readonly fields: string;
   private messages: string[] = [];
   /** What the initial scan saw (bad records skipped, if asked). */
@@ -58,7 +51,7 @@ export class CachedBackend implements Backend {
     readonly schema: RecordSchema,
   ) {
     this.name = source.name;
-    this.columns = Array.from({ length: 1 + schema.dimensions.length + schema.crossDimensions.length }, () => new GrowableInt32());
+    this.columns = Array.from({ length: 1 + schema.dimensions.length + schema.crossDimensions.length }, () => new Growable(int32s));
     this.fields = JSON.stringify(schemaFields(schema));
   }
 
@@ -73,6 +66,26 @@ export class CachedBackend implements Backend {
   /** Number of records held. */
   get size(): number {
     return this.times.length;
+  }
+
+  /**
+   * Earliest and latest record time (epoch ms), or `undefined` when no record is held.
+   *
+   * @example
+   * feed.timeRange(); // { min: 1630454402000, max: 1632268799000 }
+   */
+  timeRange(): { min: number; max: number } | undefined {
+    const n = this.times.length;
+    if (n === 0) return undefined;
+    const times = this.times.data;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const t = times[i] as number;
+      if (t < min) min = t;
+      if (t > max) max = t;
+    }
+    return { min, max };
   }
 
   private intern(text: string, numeric: boolean): number {
@@ -90,10 +103,10 @@ export class CachedBackend implements Backend {
   private append(r: TypedRecord): void {
     this.times.push(r.time);
     const cols = this.columns;
-    (cols[0] as GrowableInt32).push(this.intern(r.sample, false));
+    (cols[0] as Growable<Int32Array>).push(this.intern(r.sample, false));
     const nd = r.dims.length;
-    for (let d = 0; d < nd; d++) (cols[1 + d] as GrowableInt32).push(this.intern(r.dims[d] as string, r.dimIsNumber[d] as boolean));
-    for (let c = 0; c < r.cross.length; c++) (cols[1 + nd + c] as GrowableInt32).push(this.intern(r.cross[c] as string, false));
+    for (let d = 0; d < nd; d++) (cols[1 + d] as Growable<Int32Array>).push(this.intern(r.dims[d] as string, r.dimIsNumber[d] as boolean));
+    for (let c = 0; c < r.cross.length; c++) (cols[1 + nd + c] as Growable<Int32Array>).push(this.intern(r.cross[c] as string, false));
   }
 
   loadMessages(): string[] {
@@ -114,6 +127,7 @@ export class CachedBackend implements Backend {
     const isNumber = this.isNumber;
     const keep = options.keep;
     for (let i = 0; i < n; i++) {
+      if (options.onProgress !== undefined && (i & 0xffff) === 0 && i > 0) options.onProgress(i, 0);
       const time = times[i] as number;
       if (keep !== undefined && !keep(time)) continue;
       rec.time = time;
@@ -125,7 +139,6 @@ export class CachedBackend implements Backend {
       }
       for (let c = 0; c < nc; c++) rec.cross[c] = values[(cols[1 + nd + c] as Int32Array)[i] as number] as string;
       onRecord(rec);
-      if (options.onProgress !== undefined && (i & 0xffff) === 0xffff) options.onProgress(i + 1, 0);
     }
     return { records: n, badRecords: this.summary.badRecords, ...(this.summary.firstBadRecord !== undefined ? { firstBadRecord: this.summary.firstBadRecord } : {}) };
   }

@@ -39,6 +39,7 @@ import { createGzip } from "node:zlib";
 import { basename, dirname, join } from "node:path";
 import { createAtomicStream, removeStaleTemporaries, writeFileAtomic } from "../io/atomic.js";
 import { Prng, hash32, mix32 } from "./prng.js";
+import { DAY as DAY_MS, formatDate, parseDate } from "./wallclock.js";
 
 /** Record schema: file-submission telemetry or network-event telemetry. */
 export type SynthSchema = "file" | "network";
@@ -261,22 +262,14 @@ export interface FeedPlan {
   records: number;
 }
 
-const DAY_MS = 86_400_000;
 const DAY_S = 86_400;
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 function parseDay(text: string, what: string): number {
-  const m = DATE_RE.exec(text);
-  if (!m) throw new Error(`telemetry-lab/peaks/synth: ${what} '${text}' is not a date YYYY-MM-DD`);
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  if (new Date(ms).toISOString().slice(0, 10) !== text) {
-    throw new Error(`telemetry-lab/peaks/synth: ${what} '${text}' is not a valid calendar date`);
-  }
+  if (!DATE_RE.test(text)) throw new Error(`telemetry-lab/peaks/synth: ${what} '${text}' is not a date YYYY-MM-DD`);
+  const ms = parseDate(text);
+  if (ms === undefined) throw new Error(`telemetry-lab/peaks/synth: ${what} '${text}' is not a valid calendar date`);
   return ms;
-}
-
-function isoDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
 }
 
 function positiveInt(value: number, what: string, allowZero = false): number {
@@ -394,7 +387,7 @@ export function planFeed(options: SynthOptions = {}): FeedPlan {
       dim0: spec.dim0,
       dim1: spec.dim1,
       day,
-      date: isoDay(dayMs),
+      date: formatDate(dayMs),
       startMs: dayMs + Math.round(startHour * 3600) * 1000,
       endMs: dayMs + DAY_MS,
       submissions: subs,
@@ -843,7 +836,7 @@ function simulateDay(plan: FeedPlan, d: number, carry: Map<number, Submissions>,
     wave.maxSubmissionsPerSample = maxK;
   }
   if (today.length > MAX_DAY_RECORDS) {
-    throw new Error(`telemetry-lab/peaks/synth: day ${isoDay(plan.startMs + d * DAY_MS)} has ${today.length} records (limit ${MAX_DAY_RECORDS}); use more days`);
+    throw new Error(`telemetry-lab/peaks/synth: day ${formatDate(plan.startMs + d * DAY_MS)} has ${today.length} records (limit ${MAX_DAY_RECORDS}); use more days`);
   }
   return today;
 }
@@ -1061,7 +1054,7 @@ export function sidecarJson(plan: FeedPlan, feedName: string): Record<string, un
     seed: plan.seed,
     start: plan.start,
     days: plan.days,
-    end: isoDay(plan.startMs + plan.days * DAY_MS),
+    end: formatDate(plan.startMs + plan.days * DAY_MS),
     records: plan.records,
     index: plan.info.index,
     dimensions: plan.info.dimensions,

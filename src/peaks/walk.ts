@@ -11,74 +11,9 @@
  */
 import { analyze, type AnalyzeResult } from "./analyzer.js";
 import { analyzerByName, type AnalyzerConfig } from "./analyzers.js";
-import { JsonBackend, type Backend, type ScanOptions, type ScanSummary } from "./backend.js";
-import type { RecordSchema, TypedRecord } from "./records.js";
-
-const DAY_MS = 86_400_000;
-
-/**
- * A backend that reads its source once and replays the typed records from memory afterwards.
- * Log lines and name are the source's, so runs look exactly like runs on the source.
- *
- * @example
- * const cached = new CachedBackend(new JsonBackend("data/peaks/telemetry.json"));
- * await cached.load(FILE_TYPE_ANALYZER); // one pass over the file
- * cached.timeRange();                    // { min: 1630454402000, max: 1632268799000 }
- */
-export class CachedBackend implements Backend {
-  readonly name: string;
-  private records: TypedRecord[] | undefined;
-  private schemaKey: string | undefined;
-  private summary: ScanSummary | undefined;
-
-  constructor(readonly source: Backend) {
-    this.name = source.name;
-  }
-
-  loadMessages(): string[] {
-    return this.source.loadMessages();
-  }
-
-  /** Reads the source (once per schema) and keeps copies of its typed records. */
-  async load(schema: RecordSchema, options: ScanOptions = {}): Promise<ScanSummary> {
-    const key = JSON.stringify([schema.timeField, schema.sampleField, schema.dimensions, schema.crossDimensions]);
-    if (this.records !== undefined && this.schemaKey === key) return this.summary!;
-    const records: TypedRecord[] = [];
-    this.summary = await this.source.scan(
-      schema,
-      (r) => records.push({ time: r.time, dims: r.dims.slice(), dimIsNumber: r.dimIsNumber.slice(), sample: r.sample, cross: r.cross.slice() }),
-      options,
-    );
-    this.records = records;
-    this.schemaKey = key;
-    return this.summary;
-  }
-
-  async scan(schema: RecordSchema, onRecord: (r: TypedRecord) => void, options: ScanOptions = {}): Promise<ScanSummary> {
-    const summary = await this.load(schema, options);
-    for (const r of this.records!) onRecord(r);
-    return { ...summary };
-  }
-
-  /** The loaded records (after {@link load}). */
-  get cached(): readonly TypedRecord[] {
-    if (this.records === undefined) throw new Error("telemetry-lab/peaks/walk: CachedBackend.load() has not run yet");
-    return this.records;
-  }
-
-  /** Earliest and latest record time (epoch ms) of the loaded records. */
-  timeRange(): { min: number; max: number } | undefined {
-    const rs = this.cached;
-    if (rs.length === 0) return undefined;
-    let min = Infinity;
-    let max = -Infinity;
-    for (const r of rs) {
-      if (r.time < min) min = r.time;
-      if (r.time > max) max = r.time;
-    }
-    return { min, max };
-  }
-}
+import { JsonBackend, type Backend } from "./backend.js";
+import { CachedBackend } from "./cached-backend.js";
+import { DAY as DAY_MS, formatDate, parseDate } from "./wallclock.js";
 
 /** Options of {@link dailyWalk}. */
 export interface DailyWalkOptions {
@@ -111,14 +46,10 @@ export interface WalkStep {
   result: AnalyzeResult;
 }
 
-function isoDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
 function dayMs(text: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!m) throw new Error(`telemetry-lab/peaks/walk: '${text}' is not a date YYYY-MM-DD`);
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  const ms = parseDate(text);
+  if (ms === undefined) throw new Error(`telemetry-lab/peaks/walk: '${text}' is not a date YYYY-MM-DD`);
+  return ms;
 }
 
 /**
@@ -137,8 +68,7 @@ export async function dailyWalk(options: DailyWalkOptions): Promise<{ backend: C
   const initialDays = options.initialDays ?? DEFAULTS.initialDays;
   if (!Number.isInteger(initialDays) || initialDays < 1) throw new Error(`telemetry-lab/peaks/walk: initialDays must be a positive integer, got ${initialDays}`);
   const source = typeof options.input === "object" && !Array.isArray(options.input) ? (options.input as Backend) : new JsonBackend(options.input as string | readonly string[]);
-  const backend = source instanceof CachedBackend ? source : new CachedBackend(source);
-  await backend.load(analyzer);
+  const backend = source instanceof CachedBackend ? source : await CachedBackend.load(source, analyzer);
   const range = backend.timeRange();
   if (range === undefined) throw new Error("telemetry-lab/peaks/walk: the input holds no records");
   const first = options.start !== undefined ? dayMs(options.start) : Math.floor(range.min / DAY_MS) * DAY_MS;
@@ -149,14 +79,14 @@ export async function dailyWalk(options: DailyWalkOptions): Promise<{ backend: C
     const result = await analyze({
       analyzer,
       input: backend,
-      start: isoDay(s),
-      end: isoDay(e),
+      start: formatDate(s),
+      end: formatDate(e),
       globalTable: gst,
       now: s,
       ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
       ...(options.log !== undefined ? { log: options.log } : {}),
     });
-    steps.push({ kind, start: isoDay(s), end: isoDay(e), result });
+    steps.push({ kind, start: formatDate(s), end: formatDate(e), result });
     return result;
   };
   let r = await run("initial", first, first + initialDays * DAY_MS, null);
