@@ -84,15 +84,8 @@ test: setup data
 	TZ=$(TEST_TZ) npx vitest run --reporter=default --reporter=json --outputFile.json=build/test/vitest.json || status=1; \
 	echo "== notebooks (scratch copies in build/test/notebooks, TZ=$(TEST_TZ))"; \
 	TZ=$(TEST_TZ) $(PYTHON) notebooks/jupyter/run.py --timeout $(CELL_TIMEOUT) --out-dir build/test/notebooks \
-	  --summary build/test/notebooks.json $(NOTEBOOKS) || status=1; \
-	node -e ' \
-	  const fs = require("fs"); const read = (f) => { try { return JSON.parse(fs.readFileSync(f, "utf8")); } catch { return null; } }; \
-	  const v = read("build/test/vitest.json"), n = read("build/test/notebooks.json"); \
-	  let passed = 0, failed = Number(process.argv[1]); \
-	  if (v) { passed += v.numPassedTests; failed += v.numFailedTests + (v.success ? 0 : (v.numFailedTests ? 0 : 1)); } else failed += 1; \
-	  if (n) { passed += n.passed; failed += n.failed; } else failed += 1; \
-	  console.log(`unit tests: $${v ? v.numPassedTests : 0} passed; notebooks: $${n ? n.passed : 0} passed; type-check: $${process.argv[1] === "0" ? "ok" : "FAILED"}`); \
-	  console.log(`$${passed} passed, $${failed} failed`);' $$typecheck; \
+	  --summary build/test/notebooks.json --unit-results build/test/vitest.json --extra-failures $$typecheck \
+	  $(NOTEBOOKS) || status=1; \
 	exit $$status
 
 notebooks: setup data

@@ -8,8 +8,10 @@ the kernel's real error text: tslab often returns an empty error message and
 writes the real one to the kernel's stderr, so the kernel's stderr is captured
 (via TELEMETRY_LAB_KERNEL_LOG, read by the kernel launcher) and shown.
 
-Ends with a line `notebooks: N passed, N failed`; exits 1 if any failed.
-Also writes a JSON summary when --summary is given.
+Prints `notebooks: N passed, N failed`; exits 1 if any failed. Also writes a
+JSON summary when --summary is given. With --unit-results (vitest's JSON report)
+and --extra-failures (failed stages before this one, e.g. the type-check), the
+last line is the total over unit tests and notebooks: `N passed, N failed`.
 """
 
 import argparse
@@ -158,6 +160,8 @@ def main():
     parser.add_argument("--html-dir", help="export each executed notebook to HTML here")
     parser.add_argument("--timeout", type=int, default=900, help="per-cell timeout in seconds (default 900)")
     parser.add_argument("--summary", help="write {passed, failed, failures} as JSON here")
+    parser.add_argument("--unit-results", help="vitest JSON report to add to the closing total (missing = 1 failure)")
+    parser.add_argument("--extra-failures", type=int, default=0, help="failed stages to add to the closing total")
     args = parser.parse_args()
 
     root = Path(__file__).resolve().parents[2]
@@ -180,6 +184,26 @@ def main():
         Path(args.summary).parent.mkdir(parents=True, exist_ok=True)
         Path(args.summary).write_text(json.dumps({"passed": passed, "failed": failed, "failures": failures}))
     print(f"notebooks: {passed} passed, {failed} failed", flush=True)
+    if args.unit_results is not None or args.extra_failures:
+        unit_passed, unit_failed = 0, 0
+        try:
+            report = json.loads(Path(args.unit_results).read_text()) if args.unit_results else None
+        except (OSError, ValueError):
+            report = None
+        if report is None and args.unit_results:
+            print(f"unit tests: no report at {args.unit_results} (counted as 1 failure)", flush=True)
+            unit_failed = 1
+        elif report is not None:
+            unit_passed = report.get("numPassedTests", 0)
+            unit_failed = report.get("numFailedTests", 0)
+            if not report.get("success", False) and unit_failed == 0:
+                unit_failed = 1  # a suite that failed to load has no failed test of its own
+            print(f"unit tests: {unit_passed} passed, {unit_failed} failed, {report.get('numPendingTests', 0)} skipped", flush=True)
+        if args.extra_failures:
+            print(f"other stages failed: {args.extra_failures}", flush=True)
+        total_failed = failed + unit_failed + args.extra_failures
+        print(f"{passed + unit_passed} passed, {total_failed} failed", flush=True)
+        sys.exit(1 if total_failed else 0)
     sys.exit(1 if failed else 0)
 
 
