@@ -148,6 +148,20 @@ function scalarKind(b: Buffer, s: number, e: number): FieldKind {
 
 const EMPTY = Buffer.alloc(0);
 
+/** Key positions per object whose keys are remembered from one object to the next. */
+const MAX_KEYS_REMEMBERED = 256;
+
+/** Whether bytes [a, a + len) of `x` equal bytes [b, b + len) of `y` (compared 4 at a time). */
+function sameBytes(x: DataView, a: number, y: DataView, b: number, len: number): boolean {
+  if (len < 4) {
+    for (let k = 0; k < len; k++) if (x.getUint8(a + k) !== y.getUint8(b + k)) return false;
+    return true;
+  }
+  const last = len - 4;
+  for (let k = 0; k < last; k += 4) if (x.getInt32(a + k, true) !== y.getInt32(b + k, true)) return false;
+  return x.getInt32(a + last, true) === y.getInt32(b + last, true);
+}
+
 /**
  * Skips, 4 bytes at a time, string bytes that are neither '"' nor '\\' from `i`; returns an
  * index at or before the first such byte (or the last whole word's end).
@@ -180,6 +194,15 @@ export class RecordParser {
   private end = 0;
   /** Per wanted key: its bytes as little-endian 32-bit words (the last one zero-padded). */
   private readonly keyWords: Int32Array[];
+  // The keys of the previous objects by position (bytes in tplBytes, wanted field or -1): records
+  // of one producer repeat their layout, so a key is recognised by one comparison.
+  private tplCount = 0;
+  private readonly tplOff = new Int32Array(MAX_KEYS_REMEMBERED);
+  private readonly tplLen = new Int32Array(MAX_KEYS_REMEMBERED);
+  private readonly tplField = new Int32Array(MAX_KEYS_REMEMBERED);
+  private tplBytes = Buffer.alloc(4096);
+  private tplWords = new DataView(this.tplBytes.buffer, this.tplBytes.byteOffset, this.tplBytes.length);
+  private tplUsed = 0;
 
   constructor(
     readonly file: string,
@@ -288,6 +311,30 @@ export class RecordParser {
     return e;
   }
 
+  /** Remembers the key [s, e) (unescaped), wanted field `field` or -1, as the one at position `ordinal`. */
+  private remember(ordinal: number, s: number, e: number, field: number): void {
+    if (ordinal > this.tplCount || ordinal >= MAX_KEYS_REMEMBERED) return;
+    const len = e - s;
+    if (this.tplUsed + len > this.tplBytes.length) {
+      if (this.tplBytes.length >= 1 << 16) {
+        this.tplUsed = 0; // layouts keep changing: start over
+        this.tplCount = 0;
+        if (ordinal > 0) return;
+      } else {
+        const next = Buffer.alloc(this.tplBytes.length * 2);
+        this.tplBytes.copy(next, 0, 0, this.tplUsed);
+        this.tplBytes = next;
+        this.tplWords = new DataView(next.buffer, next.byteOffset, next.length);
+      }
+    }
+    this.buf.copy(this.tplBytes, this.tplUsed, s, e);
+    this.tplOff[ordinal] = this.tplUsed;
+    this.tplLen[ordinal] = len;
+    this.tplField[ordinal] = field;
+    this.tplUsed += len;
+    if (ordinal === this.tplCount) this.tplCount++;
+  }
+
   /** Index of the wanted field whose name is the unescaped bytes [s, e), or -1. */
   private matchKey(s: number, e: number): number {
     const len = e - s;
@@ -316,29 +363,40 @@ export class RecordParser {
     for (let f = 0; f < kinds.length; f++) kinds[f] = FieldKind.Missing;
     i = this.ws(i + 1);
     if (b[i] === 0x7d) return i + 1;
+    let ordinal = 0;
     for (;;) {
       if (b[i] !== 0x22) this.fail("expected a property name in double quotes", i);
-      // the key: its closing quote, found 4 bytes at a time
-      let j = skipPlain(this.words, i + 1, end);
-      let esc = false;
-      for (;;) {
-        if (j >= end) throw INCOMPLETE;
-        const c = b[j] as number;
-        if (c === 0x22) break;
-        if (c === 0x5c) {
-          esc = true;
-          j += 2;
-          continue;
-        }
-        j++;
-      }
+      // the key: most often the one the previous object had at this position
       let field: number;
-      if (esc) {
-        this.escaped = true;
-        field = this.names.indexOf(this.decodeString(i, j + 1));
+      let j: number;
+      const tl = ordinal < this.tplCount ? (this.tplLen[ordinal] as number) : -1;
+      if (tl >= 0 && i + 1 + tl < end && b[i + 1 + tl] === 0x22 && sameBytes(this.words, i + 1, this.tplWords, this.tplOff[ordinal] as number, tl)) {
+        field = this.tplField[ordinal] as number;
+        j = i + 1 + tl;
       } else {
-        field = this.matchKey(i + 1, j);
+        // its closing quote, found 4 bytes at a time
+        j = skipPlain(this.words, i + 1, end);
+        let esc = false;
+        for (;;) {
+          if (j >= end) throw INCOMPLETE;
+          const c = b[j] as number;
+          if (c === 0x22) break;
+          if (c === 0x5c) {
+            esc = true;
+            j += 2;
+            continue;
+          }
+          j++;
+        }
+        if (esc) {
+          this.escaped = true;
+          field = this.names.indexOf(this.decodeString(i, j + 1));
+        } else {
+          field = this.matchKey(i + 1, j);
+          this.remember(ordinal, i + 1, j, field);
+        }
       }
+      ordinal++;
       i = j + 1;
       while (i < end && isWs(b[i] as number)) i++;
       if (i >= end) throw INCOMPLETE;
