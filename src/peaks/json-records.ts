@@ -96,6 +96,8 @@ export interface RecordSpans {
   isObject: boolean;
   /** The bytes the spans point into. */
   buf: Buffer;
+  /** The same bytes, read 4 at a time (little-endian words at any offset). */
+  words: DataView;
   /** Per wanted field, its {@link FieldKind}. */
   readonly kinds: Uint8Array;
   /** Per wanted field: index of the value's first byte (a string's opening quote). */
@@ -152,7 +154,7 @@ const EMPTY = Buffer.alloc(0);
 const MAX_KEYS_REMEMBERED = 256;
 
 /** Whether bytes [a, a + len) of `x` equal bytes [b, b + len) of `y` (compared 4 at a time). */
-function sameBytes(x: DataView, a: number, y: DataView, b: number, len: number): boolean {
+export function sameBytes(x: DataView, a: number, y: DataView, b: number, len: number): boolean {
   if (len < 4) {
     for (let k = 0; k < len; k++) if (x.getUint8(a + k) !== y.getUint8(b + k)) return false;
     return true;
@@ -217,7 +219,7 @@ export class RecordParser {
       return Int32Array.from({ length: padded.length / 4 }, (_, w) => padded.readInt32LE(w * 4));
     });
     const n = fields.length;
-    this.spans = { recordNumber: 0, isObject: true, buf: EMPTY, kinds: new Uint8Array(n), starts: new Int32Array(n), ends: new Int32Array(n), unescaped: fields.map(() => undefined) };
+    this.spans = { recordNumber: 0, isObject: true, buf: EMPTY, words: new DataView(EMPTY.buffer, EMPTY.byteOffset, 0), kinds: new Uint8Array(n), starts: new Int32Array(n), ends: new Int32Array(n), unescaped: fields.map(() => undefined) };
   }
 
   private fail(message: string, at: number): never {
@@ -445,6 +447,7 @@ export class RecordParser {
         const e = this.parseObject(i);
         sp.isObject = true;
         sp.buf = this.buf;
+        sp.words = this.words;
         this.onRecord(sp);
         return e;
       }
@@ -452,6 +455,7 @@ export class RecordParser {
       sp.isObject = false;
       sp.kinds.fill(0);
       sp.buf = this.buf;
+      sp.words = this.words;
       this.onRecord(sp);
       return e;
     } catch (err) {
@@ -462,18 +466,46 @@ export class RecordParser {
 
   /** Feeds the next chunk of (decompressed) bytes. */
   push(chunk: Buffer): void {
-    let buf: Buffer;
-    if (this.carry !== null && this.carry.length > 0) {
-      buf = Buffer.concat([this.carry, chunk]);
-    } else {
-      buf = chunk;
-    }
+    let base = this.consumed; // file offset of the first pending byte
+    let pending = this.carry;
     this.carry = null;
+    let start = 0;
+    // A record straddling two chunks is completed on the carried bytes joined with the head of
+    // the new chunk, not on a copy of the whole chunk.
+    let off = 0;
+    while (pending !== null && pending.length > 0) {
+      const take = Math.min(chunk.length - off, Math.max(1 << 16, pending.length));
+      const joined = Buffer.concat([pending, chunk.subarray(off, off + take)]);
+      this.consumed = base;
+      const mark = this.run(joined, 0);
+      if (mark >= pending.length) {
+        start = off + (mark - pending.length);
+        base += pending.length - off; // file offset of chunk[0]
+        pending = null;
+        break;
+      }
+      off += take;
+      base += mark;
+      pending = joined.subarray(mark);
+      if (off === chunk.length) {
+        this.consumed = base;
+        this.carry = pending;
+        return;
+      }
+    }
+    this.consumed = base;
+    const mark = this.run(chunk, start);
+    this.consumed = base + mark;
+    this.carry = mark < chunk.length ? Buffer.from(chunk.subarray(mark)) : null;
+  }
+
+  /** Parses `buf` (starting at file offset `this.consumed`) from `from`; returns the index up to which it is consumed. */
+  private run(buf: Buffer, from: number): number {
     this.buf = buf;
     this.words = new DataView(buf.buffer, buf.byteOffset, buf.length);
     this.end = buf.length;
-    let i = 0;
-    if (this.consumed === 0 && this.state === State.Start && buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
+    let i = from;
+    if (from === 0 && this.consumed === 0 && this.state === State.Start && buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
       i = 3; // UTF-8 byte order mark
     }
     let mark = i;
@@ -534,8 +566,7 @@ export class RecordParser {
     } catch (err) {
       if (err !== INCOMPLETE) throw err;
     }
-    this.consumed += mark;
-    this.carry = mark < buf.length ? Buffer.from(buf.subarray(mark)) : null;
+    return mark;
   }
 
   /** Signals the end of the input; throws if it ends inside a value or an open array. */

@@ -210,23 +210,23 @@ export class SpanTyper {
     const nd = this.nd;
     for (let d = 0; d < nd; d++) {
       const k = kinds[2 + d] as FieldKind;
-      out.dims[d] = this.key(b, k, starts[2 + d] as number, ends[2 + d] as number);
+      out.dims[d] = this.key(b, sp.words, k, starts[2 + d] as number, ends[2 + d] as number);
       out.dimIsNumber[d] = k === FieldKind.Number;
     }
     for (let c = 0; c < this.nc; c++) {
       const f = 2 + nd + c;
-      out.cross[c] = this.key(b, kinds[f] as FieldKind, starts[f] as number, ends[f] as number);
+      out.cross[c] = this.key(b, sp.words, kinds[f] as FieldKind, starts[f] as number, ends[f] as number);
     }
     return Typed.Kept;
   }
 
   /** {@link keyText} of a scalar span, from the intern table. */
-  private key(b: Buffer, k: FieldKind, s: number, e: number): string {
+  private key(b: Buffer, words: DataView, k: FieldKind, s: number, e: number): string {
     switch (k) {
       case FieldKind.String:
-        return this.interner.text(b, s + 1, e - 1);
+        return this.interner.text(b, words, s + 1, e - 1);
       case FieldKind.Number:
-        return this.interner.text(b, s, e);
+        return this.interner.text(b, words, s, e);
       case FieldKind.True:
         return "true";
       case FieldKind.False:
