@@ -171,34 +171,25 @@ export class EdgeTable {
   toCsr(names: readonly string[], sortByName = true): Csr {
     const t = this.table;
     const n0 = names.length;
-    const keep = new Uint8Array(n0);
+    // Entries per vertex (symmetric: row length = column length), by old id.
+    const deg = new Uint32Array(n0);
     for (let i = 0; i < t.length; i += 2) {
       const key = t[i]!;
       if (key === EMPTY) continue;
       const u = Math.floor(key * INV_SHIFT);
       const v = key - u * SHIFT;
       if (u >= n0 || v >= n0) throw new Error(`telemetry-lab/graph/edge-table: edge (${u}, ${v}) refers to a vertex outside 0..${n0 - 1}`);
-      keep[u] = 1;
-      keep[v] = 1;
+      deg[u]!++;
+      if (u !== v) deg[v]!++;
     }
     let order: number[] = [];
-    for (let i = 0; i < n0; i++) if (keep[i]) order.push(i);
+    for (let i = 0; i < n0; i++) if (deg[i]! > 0) order.push(i);
     if (sortByName) order = nameOrder(names, order);
     const n = order.length;
     const newId = new Int32Array(n0);
     for (let i = 0; i < n; i++) newId[order[i]!] = i;
-    // Entries per target (= per row: the matrix is symmetric).
     const start = new Uint32Array(n + 1);
-    for (let i = 0; i < t.length; i += 2) {
-      const key = t[i]!;
-      if (key === EMPTY) continue;
-      const u0 = Math.floor(key * INV_SHIFT);
-      const u = newId[u0]!;
-      const v = newId[key - u0 * SHIFT]!;
-      start[v + 1]!++;
-      if (u !== v) start[u + 1]!++;
-    }
-    for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
+    for (let i = 0; i < n; i++) start[i + 1] = start[i]! + deg[order[i]!]!;
     const nnz = start[n]!;
     // Pass 1: bucket by target, remembering the row and the weight.
     const rowOf = new Uint32Array(nnz);
