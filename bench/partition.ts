@@ -90,6 +90,7 @@ process.stdout.write(
     `bench/partition: ${dir} (${files.length} streams, ${(gzBytes / 2 ** 20).toFixed(0)} MiB gzip in, ${(outBytes / 2 ** 20).toFixed(0)} MiB gzip out, ${t.files} partition files); ${cpus().length} cores`,
     ...rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ")),
     `partition CPU time ${cpuSeconds.toFixed(1)} s (all threads; ${M(lines / cpuSeconds)} events per CPU-second); load average ${load0.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after (other processes share the cores)`,
+    `CPU-bound estimate for ${cpus().length} cores to ourselves: ${M((lines / cpuSeconds) * cpus().length)} events/s, full LANL in ${hms((LANL_EVENTS / lines) * (cpuSeconds / cpus().length))}`,
     `target >= 1 M events/s: ${rate >= 1e6 ? "met" : "NOT met"}; projected full LANL (1.65 B events): ${hms(LANL_EVENTS / rate)}`,
     "",
   ].join("\n"),
