@@ -106,6 +106,8 @@ export interface RecordSpans {
   readonly ends: Int32Array;
   /** Per wanted string field: its decoded text when it has a backslash escape, else `undefined`. */
   readonly unescaped: (string | undefined)[];
+  /** Per wanted number field: its value when it is a plain integer of at most 15 digits, else -1. */
+  readonly ints: Float64Array;
 }
 
 function isDigit(c: number): boolean {
@@ -219,7 +221,7 @@ export class RecordParser {
       return Int32Array.from({ length: padded.length / 4 }, (_, w) => padded.readInt32LE(w * 4));
     });
     const n = fields.length;
-    this.spans = { recordNumber: 0, isObject: true, buf: EMPTY, words: new DataView(EMPTY.buffer, EMPTY.byteOffset, 0), kinds: new Uint8Array(n), starts: new Int32Array(n), ends: new Int32Array(n), unescaped: fields.map(() => undefined) };
+    this.spans = { recordNumber: 0, isObject: true, buf: EMPTY, words: new DataView(EMPTY.buffer, EMPTY.byteOffset, 0), kinds: new Uint8Array(n), starts: new Int32Array(n), ends: new Int32Array(n), unescaped: fields.map(() => undefined), ints: new Float64Array(n) };
   }
 
   private fail(message: string, at: number): never {
@@ -417,10 +419,27 @@ export class RecordParser {
           e = this.skipValue(i);
           kinds[field] = FieldKind.Complex;
         } else {
-          e = this.scalarEnd(i);
-          const k = scalarKind(b, i, e);
-          if (k === FieldKind.Missing) this.fail(`invalid value '${(b as FastBuffer).latin1Slice(i, e).slice(0, 40)}'`, i);
-          kinds[field] = k;
+          // a plain integer (no sign, fraction or exponent; at most 15 digits) is read on the way
+          let v = 0;
+          e = i;
+          while (e < end) {
+            const d = (b[e] as number) - 0x30;
+            if (d < 0 || d > 9) break;
+            v = v * 10 + d;
+            e++;
+          }
+          const n = e - i;
+          const after = e < end ? (b[e] as number) : 0x30;
+          if (n > 0 && n <= 15 && (n === 1 || b[i] !== 0x30) && (after === 0x2c || after === 0x7d || after === 0x5d || isWs(after))) {
+            kinds[field] = FieldKind.Number;
+            sp.ints[field] = v;
+          } else {
+            e = this.scalarEnd(i);
+            const k = scalarKind(b, i, e);
+            if (k === FieldKind.Missing) this.fail(`invalid value '${(b as FastBuffer).latin1Slice(i, e).slice(0, 40)}'`, i);
+            kinds[field] = k;
+            sp.ints[field] = -1;
+          }
         }
         sp.starts[field] = i;
         sp.ends[field] = e;

@@ -181,16 +181,8 @@ export class SpanTyper {
     const starts = sp.starts;
     const ends = sp.ends;
     const b = sp.buf;
-    if (kinds[0] !== FieldKind.Number) return Typed.Undecided;
-    const ts = starts[0] as number;
-    const te = ends[0] as number;
-    if (te - ts > 15) return Typed.Undecided;
-    let time = 0;
-    for (let i = ts; i < te; i++) {
-      const digit = (b[i] as number) - 0x30;
-      if (digit < 0 || digit > 9) return Typed.Undecided; // sign, fraction or exponent
-      time = time * 10 + digit;
-    }
+    const time = sp.ints[0] as number;
+    if (kinds[0] !== FieldKind.Number || time < 0) return Typed.Undecided; // sign, fraction, exponent, > 15 digits
     if (kinds[1] !== FieldKind.String || sp.unescaped[1] !== undefined) return Typed.Undecided;
     const n = kinds.length;
     for (let f = 2; f < n; f++) {
