@@ -42,7 +42,7 @@ function rawFiles(): string[] {
     .map((n) => join(raw, n));
 }
 
-if (rawFiles().length === 0 || !existsSync(join(dir, "raw", "auth.txt.gz"))) {
+if (!["auth", "proc", "flows", "dns"].every((s) => existsSync(join(dir, "raw", `${s}.txt.gz`)))) {
   process.stderr.write(`generating ${dir} (lanl synth --days ${synth.days} --scale ${synth.scale}) ...\n`);
   execFileSync(process.execPath, [cliPath(), "lanl", "synth", "--out", dir, "--days", String(synth.days), "--scale", String(synth.scale)], {
     stdio: ["ignore", "inherit", "inherit"],
