@@ -131,7 +131,7 @@ export function planPartition(dir: string, options: PlanOptions = {}): Partition
   const intervalIso = isoDuration(intervalSeconds);
   const root = join(abs, "partitions", intervalIso);
   const requested = options.streams;
-  const names = requested ?? EVENT_STREAMS;
+  const names = [...new Set(requested ?? EVENT_STREAMS)];
   const streams: StreamPlan[] = [];
   for (const name of names) {
     if (!isLanlStream(name)) throw new Error(`${where}: unknown stream '${name}'; expected auth, proc, flows, dns or redteam`);
