@@ -23,6 +23,8 @@ options:
                        real campaign days 1-29), none
   --attack-scale F     multiply the red-team labels per campaign day (default 1 = real counts,
                        up to 55 per hour; e.g. 0.1 for a rarer, harder-to-see campaign)
+  --byte-order         within each second, write lines in byte order as LANL's files are
+                       (default: generation order, about 25% faster; both sorted by time)
   --streams LIST       comma-separated subset of ${SYNTH_STREAMS.join(",")} (default all)
   --workers N          worker threads (default: cores, at most 4; 0 = in-process)
   --gzip-level L       gzip level of the event files, 1-9 (default ${GENERATE_DEFAULTS.gzipLevel}, for speed)
@@ -43,6 +45,7 @@ export async function run(argv: string[]): Promise<number> {
         "start-day": { type: "string" },
         redteam: { type: "string" },
         "attack-scale": { type: "string" },
+        "byte-order": { type: "boolean" },
         streams: { type: "string" },
         workers: { type: "string" },
         "gzip-level": { type: "string" },
@@ -81,6 +84,7 @@ export async function run(argv: string[]): Promise<number> {
       seed: num("seed"),
       startDay: num("start-day"),
       attackScale: num("attack-scale"),
+      byteOrder: values["byte-order"] === true ? true : undefined,
       redteam: values.redteam as RedteamCalendar | undefined,
       streams: typeof values.streams === "string" ? (values.streams.split(",").map((s) => s.trim()) as SynthStream[]) : undefined,
       workers: num("workers"),

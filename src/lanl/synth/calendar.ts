@@ -34,6 +34,11 @@ export interface SynthOptions {
    * Default 1: real per-day counts (up to 55 labels per hour), whatever the scale.
    */
   attackScale?: number;
+  /**
+   * Order the lines within each second by bytes, as LANL's files are (default false:
+   * generation order, which is about 25% faster; both are sorted by time).
+   */
+  byteOrder?: boolean;
 }
 
 /** Defaults of {@link SynthOptions}: the default data set of `make notebooks`. */
@@ -43,6 +48,7 @@ export const DEFAULTS: Readonly<Required<SynthOptions>> = Object.freeze({
   seed: 1,
   startDay: 0,
   attackScale: 1,
+  byteOrder: false,
 });
 
 /** Real LANL per-day volumes (events per day on days where the stream is present). */

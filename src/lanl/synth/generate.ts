@@ -213,7 +213,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       JSON.stringify(
         {
           generator: "telemetry-lab lanl synth",
-          options: { days: resolved.days, scale: resolved.scale, seed: resolved.seed, startDay: resolved.startDay, redteam: calendar, attackScale: resolved.attackScale, gzipLevel },
+          options: { days: resolved.days, scale: resolved.scale, seed: resolved.seed, startDay: resolved.startDay, redteam: calendar, attackScale: resolved.attackScale, byteOrder: resolved.byteOrder, gzipLevel },
           population: populationSizes(resolved),
           redteam: {
             attackers: ctx.scenario.attackers.map((i) => ctx.world.computers[i]),

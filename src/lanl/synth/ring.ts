@@ -8,9 +8,9 @@
  * LogOn) into bytes sorted by time, in memory bounded by the horizon rather than the
  * data set; draining copies the bytes of each field into an output Buffer.
  *
- * Within one second, lines keep their generation order (deterministic). The real files
- * happen to be in byte order within a second (`1,C1$@DOM1,…` < `1,C1001$@DOM1,…`); that
- * detail is not reproduced (sorting every second cost more than the rest of the generator).
+ * Within one second, lines are written in byte order, as in the real files
+ * (`1,C1$@DOM1,…` < `1,C1001$@DOM1,…`; `1,U101@DOM1,…` < `1,U10@DOM1,…`), or, when
+ * `byteOrder` is off (faster), in generation order.
  */
 
 /**
@@ -99,8 +99,8 @@ const CHUNK_BYTES = 1 << 22;
 
 /**
  * Lines of one stream waiting to be written: hour bins of fixed-size int32 records
- * (`time, field ids…`), appended in any order, counting-sorted by second (stable, so
- * generation order within a second) when the bin is drained. No allocation per event.
+ * (`time, field ids…`), appended in any order, counting-sorted by second when the bin is
+ * drained, then each second's lines sorted by bytes. No allocation per event.
  */
 export class LineRing implements Sink8 {
   private readonly bins: Int32Array[];
@@ -108,7 +108,10 @@ export class LineRing implements Sink8 {
   private readonly record: number;
   private order = new Int32Array(1024);
   private readonly counts = new Int32Array(BIN_SECONDS + 1);
-  private out = Buffer.allocUnsafe(CHUNK_BYTES + 8192);
+  private out = Buffer.allocUnsafe(CHUNK_BYTES + 65536);
+  private scratch = Buffer.allocUnsafe(65536);
+  private lineStarts = new Int32Array(1024);
+  private sortIdx = new Int32Array(1024);
   /** Events accepted so far. */
   pushed = 0;
 
@@ -123,6 +126,8 @@ export class LineRing implements Sink8 {
     readonly fields: number,
     readonly horizonBins: number,
     readonly tEnd: number,
+    /** Sort each second's lines in byte order (as LANL's files are); otherwise generation order. */
+    readonly byteOrder = true,
   ) {
     this.record = fields + 1;
     this.bins = Array.from({ length: horizonBins }, () => new Int32Array(this.record * 1024));
@@ -197,8 +202,9 @@ export class LineRing implements Sink8 {
 
   /**
    * Empties the bin of hour `hour` (absolute index: seconds `[hour·3600, hour·3600 + 3600)`);
-   * when `emit`, writes its lines sorted by time (`time,f1,…,fn\n`) and passes them to
-   * `sink` in Buffers of a few MB (fresh Buffers, safe to keep).
+   * when `emit`, writes its lines sorted by time, and in byte order within a second
+   * (`time,f1,…,fn\n`), and passes them to `sink` in Buffers of a few MB (fresh Buffers,
+   * safe to keep).
    */
   drainBin(hour: number, emit: boolean, sink: (bytes: Buffer, lines: number) => void): void {
     const b = hour % this.horizonBins;
@@ -218,6 +224,12 @@ export class LineRing implements Sink8 {
     const order = this.order;
     for (let i = 0; i < len; i += rec) order[counts[bin[i]! - base]!++] = i;
 
+    if (this.byteOrder) this.writeSorted(bin, order, n, sink);
+    else this.writePlain(bin, order, n, sink);
+  }
+
+  /** Writes the lines in `order` (generation order within a second): the fast path. */
+  private writePlain(bin: Int32Array, order: Int32Array, n: number, sink: (bytes: Buffer, lines: number) => void): void {
     const { arena, offsets, lengths } = this.dict;
     const av = new DataView(arena.buffer, arena.byteOffset, arena.byteLength);
     const fields = this.fields;
@@ -283,5 +295,169 @@ export class LineRing implements Sink8 {
       }
     }
     if (o > 0) sink(Buffer.from(out.subarray(0, o)), lines);
+  }
+
+  /** Writes the lines in `order`, each second's lines sorted by bytes. */
+  private writeSorted(bin: Int32Array, order: Int32Array, n: number, sink: (bytes: Buffer, lines: number) => void): void {
+    const { arena, offsets, lengths } = this.dict;
+    const av = new DataView(arena.buffer, arena.byteOffset, arena.byteLength);
+    const fields = this.fields;
+    let out = this.out;
+    let ov = new DataView(out.buffer, out.byteOffset, out.byteLength);
+    let o = 0;
+    let lines = 0;
+    let lastT = -1;
+    // "time," as up to 12 bytes, copied as three 32-bit words
+    const tb = new DataView(new ArrayBuffer(12));
+    let t0 = 0;
+    let t1 = 0;
+    let t2 = 0;
+    let tl = 0;
+    // lines of the current second, sorted in byte order when the second is complete
+    let secLines = 0;
+    let lineStarts = this.lineStarts;
+    for (let k = 0; k <= n; k++) {
+      const p = k < n ? order[k]! : -1;
+      const t = k < n ? bin[p]! : -2;
+      if (t !== lastT) {
+        if (secLines > 1 && this.byteOrder) this.sortSecond(out, ov, o, secLines, tl);
+        if (o >= CHUNK_BYTES || k === n) {
+          if (o > 0) sink(Buffer.from(out.subarray(0, o)), lines);
+          o = 0;
+          lines = 0;
+        }
+        if (k === n) break;
+        secLines = 0;
+        lastT = t;
+        tl = 1;
+        for (let x = t; x >= 10; x = (x / 10) | 0) tl++;
+        for (let x = t, q = tl - 1; q >= 0; q--, x = (x / 10) | 0) tb.setUint8(q, 48 + (x % 10));
+        tb.setUint8(tl, 44);
+        tl++;
+        t0 = tb.getUint32(0, true);
+        t1 = tb.getUint32(4, true);
+        t2 = tb.getUint32(8, true);
+      }
+      if (o + 4096 > out.length) {
+        const bigger = Buffer.allocUnsafe(out.length * 2);
+        out.copy(bigger, 0, 0, o);
+        this.out = out = bigger;
+        ov = new DataView(out.buffer, out.byteOffset, out.byteLength);
+      }
+      if (secLines >= lineStarts.length) {
+        const ls = new Int32Array(lineStarts.length * 2);
+        ls.set(lineStarts);
+        this.lineStarts = lineStarts = ls;
+      }
+      lineStarts[secLines++] = o;
+      ov.setUint32(o, t0, true);
+      ov.setUint32(o + 4, t1, true);
+      ov.setUint32(o + 8, t2, true);
+      o += tl;
+      for (let f = 1; f <= fields; f++) {
+        const id = bin[p + f]!;
+        if (id >= 0) {
+          // entry with its comma, 4 bytes at a time, then step back over the overshoot
+          let s = offsets[id]!;
+          const end = s + lengths[id]!;
+          while (s < end) {
+            ov.setUint32(o, av.getUint32(s, true), true);
+            s += 4;
+            o += 4;
+          }
+          o -= s - end;
+        } else if (id !== SKIP) {
+          let v = -id - 1;
+          let l = 1;
+          for (let x = v; x >= 10; x = (x / 10) | 0) l++;
+          for (let q = o + l - 1; q >= o; q--) {
+            out[q] = 48 + (v % 10);
+            v = (v / 10) | 0;
+          }
+          o += l;
+          out[o++] = 44;
+        }
+      }
+      out[o - 1] = 10; // the last field's comma becomes the newline
+      lines++;
+    }
+  }
+
+  /**
+   * Reorders the last `count` lines of `out` (ending at `end`, starts in `lineStarts`,
+   * all beginning with the same `prefix` bytes) into byte order, as in LANL's files.
+   * Insertion sort (a second holds few lines) comparing big-endian 32-bit words.
+   */
+  private sortSecond(out: Buffer, ov: DataView, end: number, count: number, prefix: number): void {
+    const starts = this.lineStarts;
+    if (this.sortIdx.length < count) this.sortIdx = new Int32Array(Math.max(count, this.sortIdx.length * 2));
+    const idx = this.sortIdx;
+    let moved = false;
+    if (count > 24) {
+      // many lines in one second (large scales): O(k log k)
+      const a: number[] = [];
+      for (let i = 0; i < count; i++) a.push(starts[i]!);
+      a.sort((x, y) => compareLines(ov, x + prefix, y + prefix));
+      for (let i = 0; i < count; i++) {
+        if (a[i] !== starts[i]) moved = true;
+        idx[i] = a[i]!;
+      }
+    } else idx[0] = starts[0]!;
+    for (let i = count > 24 ? count : 1; i < count; i++) {
+      const a = starts[i]!;
+      let j = i - 1;
+      while (j >= 0 && compareLines(ov, idx[j]! + prefix, a + prefix) > 0) {
+        idx[j + 1] = idx[j]!;
+        j--;
+      }
+      if (j + 1 !== i) moved = true;
+      idx[j + 1] = a;
+    }
+    if (!moved) return;
+    const from = starts[0]!;
+    const size = end - from;
+    if (this.scratch.length < size + 8) this.scratch = Buffer.allocUnsafe(Math.max(size + 8, this.scratch.length * 2));
+    const scratch = this.scratch;
+    out.copy(scratch, 0, from, end);
+    const sv = new DataView(scratch.buffer, scratch.byteOffset, scratch.byteLength);
+    let o = from;
+    for (let k = 0; k < count; k++) {
+      // the line in the scratch copy, up to and including its newline
+      let s = idx[k]! - from;
+      let e = s;
+      while (scratch[e] !== 10) e++;
+      const stop = e + 1;
+      while (s < stop) {
+        ov.setUint32(o, sv.getUint32(s, true), true);
+        s += 4;
+        o += 4;
+      }
+      o -= s - stop;
+    }
+  }
+}
+
+/**
+ * Byte-order comparison of two lines ending in `\n`, four bytes at a time (big-endian
+ * words compare like their bytes; `\n` sorts before every printable byte).
+ */
+function compareLines(v: DataView, i: number, j: number): number {
+  for (;;) {
+    const x = v.getUint32(i, false);
+    const y = v.getUint32(j, false);
+    if (x !== y) {
+      // the first differing byte decides, unless a newline came before it
+      for (let b = 24; b >= 0; b -= 8) {
+        const p = (x >>> b) & 255;
+        const q = (y >>> b) & 255;
+        if (p !== q) return p - q;
+        if (p === 10) return 0;
+      }
+    }
+    // equal words: stop when they hold the newline
+    const n = x ^ 0x0a0a0a0a;
+    if (((n - 0x01010101) & ~n & 0x80808080) !== 0) return 0;
+    i += 4;
+    j += 4;
   }
 }

@@ -419,7 +419,7 @@ export interface TextBlock {
  */
 export function* generateHours(ctx: SynthContext, stream: SynthStream, fromHour: number, toHour: number): Generator<TextBlock> {
   const slots = stream === "auth" ? 5 : SCHEMAS[stream].fieldCount - 1;
-  const ring = new LineRing(ctx.vocab.dict, slots, WARMUP_HOURS + 2, ctx.options.tEnd);
+  const ring = new LineRing(ctx.vocab.dict, slots, WARMUP_HOURS + 2, ctx.options.tEnd, ctx.options.byteOrder);
   const writer = new AuthWriter(ring, ctx.vocab);
   const blocks: TextBlock[] = [];
   // Warm-up may reach before the data set's first hour (with --start-day): a window of
