@@ -669,14 +669,24 @@ export async function scanJsonRecords(
       onBytes(bytes);
     });
   }
-  const parser = new RecordParser(path, fields, onRecord);
+  // errors of the callback (a bad record, say) pass through as they are: only read and gzip
+  // errors are reported as such
+  let fromCallback = false;
+  const parser = new RecordParser(path, fields, (spans) => {
+    try {
+      onRecord(spans);
+    } catch (err) {
+      fromCallback = true;
+      throw err;
+    }
+  });
   const source = gz ? raw.pipe(createGunzip({ chunkSize: Math.max(chunkSize, 64 * 1024) })) : raw;
   if (gz) raw.on("error", (e) => source.destroy(e));
   try {
     for await (const chunk of source as AsyncIterable<Buffer>) parser.push(chunk);
   } catch (err) {
     raw.destroy();
-    if (err instanceof RecordSyntaxError) throw err;
+    if (err instanceof RecordSyntaxError || fromCallback) throw err;
     const e = err as NodeJS.ErrnoException;
     throw new Error(`telemetry-lab/peaks/json-records: ${path}: ${gz && e.code?.startsWith("Z_") ? "corrupt gzip data" : "cannot read"}: ${e.message}`);
   }

@@ -86,3 +86,18 @@ describe("readJsonRecords errors", () => {
     await expect(readJsonRecords(dir, ["a"], () => undefined)).rejects.toThrow(/cannot read: EISDIR/);
   });
 });
+
+describe("readJsonRecords key positions", () => {
+  it("finds the wanted keys whatever their order, escaped names included, across chunk boundaries", async () => {
+    const lines = '{"a": "1", "b": 2, "c": 3}\n{"b": 4, "c": 5, "a": "6"}\n{"\\u0061": "7", "bb": 8}\n{"a": "9", "b": 10, "c": 11}\n{"c": 12}\n';
+    for (const size of [3, 8, 1 << 20]) {
+      expect(await read(`k${size}.jsonl`, lines, ["a", "b"], size)).toEqual([
+        { n: 1, obj: true, values: ["1:1", "2:2"] },
+        { n: 2, obj: true, values: ["1:6", "2:4"] },
+        { n: 3, obj: true, values: ["1:7", null] },
+        { n: 4, obj: true, values: ["1:9", "2:10"] },
+        { n: 5, obj: true, values: [null, null] },
+      ]);
+    }
+  });
+});
