@@ -10,6 +10,7 @@
  * max is a float, or int 0 when the combination never occurs.
  */
 import { PyNum, pyMeanOfInts } from "./pyfloat.js";
+import { leafLevel, leavesOf, type KeyTree } from "./key-tree.js";
 import { dayStart, wallDay } from "./wallclock.js";
 
 /** One backend statistics row (Python `stats` output). */
@@ -23,7 +24,7 @@ export interface DailyStatsRow {
   readonly sampSubCountMax: PyNum;
 }
 
-type Level = Map<string, Level | DayCombo>;
+type Level = KeyTree<DayCombo>;
 
 interface DayCombo {
   path: string[];
@@ -71,15 +72,7 @@ export class DailyStatsAccumulator {
       this.days.set(day, level);
     }
     const last = dims.length - 1;
-    for (let d = 0; d < last; d++) {
-      const key = dims[d] as string;
-      let next = level.get(key) as Level | undefined;
-      if (next === undefined) {
-        next = new Map();
-        level.set(key, next);
-      }
-      level = next;
-    }
+    level = leafLevel(level, dims, dims.length);
     let c = level.get(dims[last] as string) as DayCombo | undefined;
     if (c === undefined) {
       c = { path: dims.slice(), sub: 0, samples: new Set() };
@@ -90,16 +83,8 @@ export class DailyStatsAccumulator {
   }
 
   private combosOf(day: number): DayCombo[] {
-    const out: DayCombo[] = [];
-    const walk = (level: Level): void => {
-      for (const v of level.values()) {
-        if (v instanceof Map) walk(v);
-        else out.push(v);
-      }
-    };
     const root = this.days.get(day);
-    if (root !== undefined) walk(root);
-    return out;
+    return root === undefined ? [] : leavesOf(root);
   }
 
   /** The dates D (wall midnights) that had a record inside the window, ascending. */

@@ -16,6 +16,7 @@
  * | samp_sub_count_std | `statistics.stdev`, correctly rounded; 0.0 below two samples |
  * | samp_sub_ratio | `round(max / sub_count, 2)` if sub_count > 50, else 0.0 |
  */
+import { leafLevel, leavesOf, type KeyTree } from "./key-tree.js";
 import { PyNum, pyMeanOfInts, roundDigits, sampleStdevOfInts } from "./pyfloat.js";
 
 /** Options of {@link localStats}. */
@@ -56,7 +57,7 @@ export interface LocalStats {
   readonly crossStats: Readonly<Record<string, ReadonlyMap<string, number>>>;
 }
 
-type Level = Map<string, Level | LocalTable>;
+type Level = KeyTree<LocalTable>;
 
 /**
  * Builds local tables record by record (nested maps, one level per dimension).
@@ -87,18 +88,8 @@ export class LocalTableBuilder {
 
   /** Adds one submission. `dims` is copied only when a new combination is created. */
   add(dims: readonly string[], sample: string, cross: readonly string[], dimIsNumber?: readonly boolean[]): void {
-    let level = this.root;
     const last = this.dimensions - 1;
-    for (let d = 0; d < last; d++) {
-      const key = dims[d] as string;
-      let next = level.get(key) as Level | undefined;
-      if (next === undefined) {
-        next = new Map();
-        level.set(key, next);
-        if (dimIsNumber?.[d]) this.numericKeys.add(key);
-      }
-      level = next;
-    }
+    const level = leafLevel(this.root, dims, this.dimensions, dimIsNumber, this.numericKeys);
     const leafKey = dims[last] as string;
     let table = level.get(leafKey) as LocalTable | undefined;
     if (table === undefined) {
@@ -119,15 +110,7 @@ export class LocalTableBuilder {
 
   /** The tables in LST order (depth-first over first-occurrence order). */
   tables(): LocalTable[] {
-    const out: LocalTable[] = [];
-    const walk = (level: Level, depth: number): void => {
-      for (const v of level.values()) {
-        if (depth === this.dimensions - 1) out.push(v as LocalTable);
-        else walk(v as Level, depth + 1);
-      }
-    };
-    walk(this.root, 0);
-    return out;
+    return leavesOf(this.root);
   }
 }
 
