@@ -37,15 +37,11 @@ export interface PeakCriteria {
   readonly spread: boolean;
 }
 
-/** A detected peak: the original's `TelemetryPeak` (8 values) plus the combination and criteria. */
-export interface Peak {
-  readonly path: readonly string[];
-  readonly subCount: number;
-  readonly sampCount: number;
-  readonly sampSubCountMax: number;
-  readonly sampSubCountMean: PyNum;
-  readonly sampSubCountStd: PyNum;
-  readonly sampSubRatio: PyNum;
+/**
+ * A detected peak: the original's `TelemetryPeak` (8 values: the local statistics of the
+ * combination, then the two global ones) plus the combination and criteria.
+ */
+export interface Peak extends Omit<LocalStats, "crossStats"> {
   /** G.samp_sub_count_max as stored. */
   readonly globalSampSubCountMax: PyNum;
   /** The threshold actually used (`-t` if given). */

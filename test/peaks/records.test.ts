@@ -3,11 +3,9 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FILE_TYPE_ANALYZER } from "../../src/peaks/analyzers.js";
-import { JsonBackend } from "../../src/peaks/backend.js";
-import { CachedBackend } from "../../src/peaks/cached-backend.js";
 import { scanJsonRecords, viewOfSpans } from "../../src/peaks/json-records.js";
 import { SpanTyper, Typed, newTypedRecord, schemaFields, typeRecord, type TypedRecord } from "../../src/peaks/records.js";
-import { fileRecord, tempDir, writeJsonLines } from "./helpers.js";
+import { tempDir } from "./helpers.js";
 
 const LINES = [
   '{"utc_timestamp": 1630479598000, "file.sha1": "a1", "task.severity": "benign", "file.llfile_type": "PeExeFile", "source.user_id": 0, "source.origin": "API"}',
