@@ -576,6 +576,18 @@ class ByteSink {
     buf[at + 11] = 48;
     buf[at + 12] = 48;
   }
+  /**
+   * Appends a record template, filling its blanks: the identity hash (`words` words of
+   * `key`, `salt`) at `idAt` and the 13-digit timestamp of `seconds` just before the final '}'.
+   */
+  template(t: Uint8Array, idAt: number, key: number, salt: number, words: number, seconds: number): void {
+    const p = this.pos;
+    this.buf.set(t, p);
+    this.hashAt(p + idAt, key, salt, words);
+    if (seconds >= 1e9 && seconds < 1e10) this.fixedMs(p + t.length - 14, seconds);
+    else throw new Error(`telemetry-lab/peaks/synth: timestamp ${seconds} s is outside 2001-2286`);
+    this.pos = p + t.length;
+  }
   /** Like {@link hash}, at a given position (the cursor is not moved). */
   hashAt(at: number, key: number, salt: number, words: number): void {
     const p = this.pos;
@@ -623,13 +635,7 @@ function fileWriter(plan: FeedPlan): RecordWriter {
     );
     const shaAt = pre.map((t) => t.length);
     return (o, c, key, ts, rng) => {
-      const t = templates[c]![pickCum(ORIGIN_CUM, rng.float())]!;
-      const p = o.pos;
-      o.buf.set(t, p);
-      o.hashAt(p + shaAt[c]!, key, 0x5a1, 5);
-      if (ts >= 1e9 && ts < 1e10) o.fixedMs(p + t.length - 14, ts);
-      else throw new Error(`telemetry-lab/peaks/synth: timestamp ${ts} s is outside 2001-2286`);
-      o.pos = p + t.length;
+      o.template(templates[c]![pickCum(ORIGIN_CUM, rng.float())]!, shaAt[c]!, key, 0x5a1, 5, ts);
     };
   }
   const severity = plan.series.map((s) => SCHEMAS.file.dim0Values.indexOf(s.dim0));
@@ -701,13 +707,7 @@ function networkWriter(plan: FeedPlan): RecordWriter {
   const templates = plan.series.map((_, c) => enc(`${pre[c]}${"0".repeat(32)}${mid[c]}${"0".repeat(13)}}`));
   const idAt = pre.map((t) => t.length);
   return (o, c, key, ts) => {
-    const t = templates[c]!;
-    const p = o.pos;
-    o.buf.set(t, p);
-    o.hashAt(p + idAt[c]!, key, 0xe1d, 4);
-    if (ts >= 1e9 && ts < 1e10) o.fixedMs(p + t.length - 14, ts);
-    else throw new Error(`telemetry-lab/peaks/synth: timestamp ${ts} s is outside 2001-2286`);
-    o.pos = p + t.length;
+    o.template(templates[c]!, idAt[c]!, key, 0xe1d, 4, ts);
   };
 }
 
