@@ -118,12 +118,13 @@ for (const size of SIZES) {
     `${(baseRate / 1e6).toFixed(2)} M/s (${(base.records / base.cpuSeconds / 1e6).toFixed(2)}/cpu-s)`,
     `${(base.maxRssKiB / 1024).toFixed(0)} MiB`,
     `${((anaRate / baseRate) * 100).toFixed(0)}%`,
+    `${((ana.records / ana.cpuSeconds / (base.records / base.cpuSeconds)) * 100).toFixed(0)}%`,
     genNote,
   ]);
   memory.push({ records: size.records, analyzer: ana.maxRssKiB, baseline: base.maxRssKiB, bytes });
 }
 
-const header = ["feed", "gzip size", "analyzer rec/s", "analyzer RSS", "gunzip+lines rec/s", "baseline RSS", "ratio", "feed generation"];
+const header = ["feed", "gzip size", "analyzer rec/s", "analyzer RSS", "gunzip+lines rec/s", "baseline RSS", "ratio", "ratio per cpu-s", "feed generation"];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ");
 const out = [

@@ -44,6 +44,6 @@ export { dumpPyJson, parsePyJson } from "./pyjson.js";
 export { WallClock, formatNaive, formatDate, parseDate, parseInstant } from "./wallclock.js";
 export { resolveWindow, InvalidIntervalError, type Window } from "./window.js";
 export { expandGlob, expandGlobAbsolute } from "./glob.js";
-export { readJsonRecords } from "./json-records.js";
+export { readJsonRecords, scanJsonRecords, spanText, type RecordSpans, type RecordView } from "./json-records.js";
 export { formatLogLine } from "./log.js";
 export * from "./tables.js";
