@@ -38,7 +38,7 @@
 import { createGzip } from "node:zlib";
 import { basename, dirname, join } from "node:path";
 import { createAtomicStream, removeStaleTemporaries, writeFileAtomic } from "../io/atomic.js";
-import { Prng, hash32, mix32 } from "./prng.js";
+import { Prng, hash32, mix32 } from "../random/prng.js";
 import { DAY as DAY_MS, formatDate, parseDate } from "./wallclock.js";
 
 /** Record schema: file-submission telemetry or network-event telemetry. */

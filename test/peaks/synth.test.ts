@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { feedPaths, generateRecords, planFeed, writeFeed } from "../../src/peaks/synth.js";
-import { Prng } from "../../src/peaks/prng.js";
+import { Prng } from "../../src/random/prng.js";
 
 const EXAMPLE = join(__dirname, "..", "..", "..", "shared", "datasets", "telemetry-peak-analyzer", "telemetry_example_2.json");
 

@@ -13,7 +13,7 @@
  * principals with low ids (TGS to `U20`, `U22`, …), Zipf processes with P4 and P16 on
  * top. Everything is a pure function of (seed, scale).
  */
-import { Prng, WeightedTable, distinctInts, lognormalMeanOne, zipfWeights } from "./prng.js";
+import { Prng, WeightedTable, distinctInts, lognormalMeanOne, zipfWeights } from "../../random/distributions.js";
 import { REAL_POPULATION, type ResolvedOptions } from "./calendar.js";
 
 /** Real names of frequent LANL destination servers, most used first. */

@@ -11,7 +11,7 @@
  * same second; follow-on activity (LogOff on the target, SMB flows, a process on the
  * target) is written unlabelled, as in LANL where only compromise events are labelled.
  */
-import { Prng, distinctInts, pick } from "./prng.js";
+import { Prng, distinctInts, pick } from "../../random/distributions.js";
 import { isWeekend, type ResolvedOptions } from "./calendar.js";
 import type { World } from "./entities.js";
 

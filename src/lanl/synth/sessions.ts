@@ -13,7 +13,7 @@
  * `shared/research/lanl-synthetic.md` §3 (auth `?` ≈ 58%, Kerberos ≈ 36%, Network ≈ 81%,
  * LogOn ≈ 45%, LogOff ≈ 42%, Fail ≈ 1.2%).
  */
-import type { Prng, WeightedTable } from "./prng.js";
+import type { Prng, WeightedTable } from "../../random/distributions.js";
 import type { World } from "./entities.js";
 import type { Sink8 } from "./ring.js";
 import type { Vocabulary } from "./vocabulary.js";

@@ -17,7 +17,7 @@
  * packets 1 36.5%, 2–9 43%, heavy tail, bytes 46 B for 22%, bytes ≈ packets × lognormal;
  * dns: each source resolves a small stable set of names, servers dominate.
  */
-import { Prng, WeightedTable, hash32 } from "./prng.js";
+import { Prng, WeightedTable, hash32 } from "../../random/distributions.js";
 import { diurnal, expectedPerDay, isWeekend, weeklyMean, type ResolvedOptions, type SynthStream } from "./calendar.js";
 import { buildWorld, type World } from "./entities.js";
 import {

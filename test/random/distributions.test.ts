@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Prng, WeightedTable, distinctInts, zipfWeights } from "../../../src/lanl/synth/prng.js";
+import { Prng, WeightedTable, distinctInts, zipfWeights } from "../../src/random/distributions.js";
 
 describe("WeightedTable", () => {
   it("samples in proportion to the weights", () => {

@@ -1,13 +1,13 @@
 /**
- * Seeded randomness for the LANL generator: the project's xoshiro128** generator
- * (`src/peaks/prng.ts`, Blackman & Vigna 2021) plus the discrete laws the LANL
+ * Seeded discrete laws for the generators: the project's xoshiro128** generator
+ * (`./prng.ts`, Blackman & Vigna 2021) plus the discrete laws the LANL
  * statistics call for (`shared/research/lanl-synthetic.md`): weighted tables sampled
  * by binary search on a cumulative array, Zipf weights P(rank k) ∝ k^-α, lognormal
  * activity levels. Every random stream is derived from (seed, purpose, index) with
  * {@link hash32}, so a stream, an hour or an entity can be regenerated on its own,
  * in any worker, with the same result.
  */
-import { Prng, hash32 } from "../../peaks/prng.js";
+import { Prng, hash32 } from "./prng.js";
 
 export { Prng, hash32 };
 

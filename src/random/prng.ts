@@ -1,6 +1,7 @@
 /**
- * Seeded pseudo-random numbers for the feed generator (`synth.ts`): xoshiro128**
- * seeded through SplitMix32, plus the few distributions the generator draws from.
+ * Seeded pseudo-random numbers for every generator of the project (the peak
+ * analyzer's feeds, `src/peaks/synth.ts`; the LANL data set, `src/lanl/synth/`):
+ * xoshiro128** seeded through SplitMix32, plus a few simple distributions.
  *
  * Source: D. Blackman and S. Vigna, "Scrambled linear pseudorandom number
  * generators", ACM TOMS 47(4), 2021 (xoshiro128**; public-domain reference code at
