@@ -12,7 +12,10 @@
  *
  * A body is the line after its time field. Each entry keeps its bytes (for the
  * compare), its count and `width` int32 slots of payload (the vertex ids found
- * when the body was first seen).
+ * when the body was first seen). A hash slot holds the entry next to its hash
+ * (one cache line per probe), and a failed {@link EventCounter.find} remembers
+ * where the body goes, so the {@link EventCounter.insert} that follows does not
+ * probe again.
  */
 import { hashBytes } from "./hash.js";
 
@@ -30,25 +33,27 @@ export class EventCounter {
   private used = 0;
   private starts: Uint32Array;
   private lens: Uint32Array;
-  private hashes: Int32Array;
   /** Count per entry. */
   counts: Float64Array;
   /** Payload: `width` ints per entry. */
   payload: Int32Array;
+  /** Two ints per slot: entry + 1 (0 = empty), then the body's hash. */
   private slots: Int32Array;
   private mask: number;
   private n = 0;
+  /** Empty slot found by the last failed find (-1 = none), for the hash `hintHash`. */
+  private hint = -1;
+  private hintHash = 0;
 
   constructor(width: number, expected = 4096) {
     this.width = width;
     let cap = 16;
     while (cap < expected * 2) cap *= 2;
-    this.slots = new Int32Array(cap);
+    this.slots = new Int32Array(2 * cap);
     this.mask = cap - 1;
     this.arena = new Uint8Array(expected * 64);
     this.starts = new Uint32Array(expected);
     this.lens = new Uint32Array(expected);
-    this.hashes = new Int32Array(expected);
     this.counts = new Float64Array(expected);
     this.payload = new Int32Array(expected * Math.max(1, width));
   }
@@ -60,7 +65,7 @@ export class EventCounter {
 
   /** Bytes held. */
   get byteLength(): number {
-    return this.arena.byteLength + this.starts.byteLength * 4 + this.counts.byteLength + this.payload.byteLength + this.slots.byteLength;
+    return this.arena.byteLength + this.starts.byteLength * 2 + this.counts.byteLength + this.payload.byteLength + this.slots.byteLength;
   }
 
   /** Hash of `buf[s, e)` ({@link hashBytes}). */
@@ -75,10 +80,14 @@ export class EventCounter {
     const mask = this.mask;
     let p = h & mask;
     for (;;) {
-      const id1 = slots[p]!;
-      if (id1 === 0) return -1;
+      const id1 = slots[2 * p]!;
+      if (id1 === 0) {
+        this.hint = p;
+        this.hintHash = h;
+        return -1;
+      }
       const id = id1 - 1;
-      if (this.hashes[id] === h && this.lens[id] === len) {
+      if (slots[2 * p + 1] === h && this.lens[id] === len) {
         const a = this.arena;
         let o = this.starts[id]!;
         let i = s;
@@ -107,14 +116,20 @@ export class EventCounter {
     else for (let i = s, o = this.used; i < e; i++, o++) arena[o] = buf[i]!;
     this.starts[id] = this.used;
     this.lens[id] = len;
-    this.hashes[id] = h;
     this.counts[id] = 1;
     this.used += len;
-    let p = h & this.mask;
-    while (this.slots[p] !== 0) p = (p + 1) & this.mask;
-    this.slots[p] = id + 1;
+    const slots = this.slots;
+    let p = this.hint;
+    // The hint is the first empty slot on h's probe path when still empty (slots only fill).
+    if (p < 0 || this.hintHash !== h || slots[2 * p] !== 0) {
+      p = h & this.mask;
+      while (slots[2 * p] !== 0) p = (p + 1) & this.mask;
+    }
+    this.hint = -1;
+    slots[2 * p] = id + 1;
+    slots[2 * p + 1] = h;
     this.n = id + 1;
-    if (this.n * 2 > this.slots.length) this.rehash();
+    if (this.n * 2 > this.mask + 1) this.rehash();
     return id;
   }
 
@@ -127,9 +142,6 @@ export class EventCounter {
     };
     this.starts = g32(this.starts);
     this.lens = g32(this.lens);
-    const hs = new Int32Array(cap);
-    hs.set(this.hashes);
-    this.hashes = hs;
     const cs = new Float64Array(cap);
     cs.set(this.counts);
     this.counts = cs;
@@ -139,16 +151,22 @@ export class EventCounter {
   }
 
   private rehash(): void {
-    const cap = this.slots.length * 2;
-    const slots = new Int32Array(cap);
+    const old = this.slots;
+    const cap = (this.mask + 1) * 2;
+    const slots = new Int32Array(2 * cap);
     const mask = cap - 1;
-    for (let id = 0; id < this.n; id++) {
-      let p = this.hashes[id]! & mask;
-      while (slots[p] !== 0) p = (p + 1) & mask;
-      slots[p] = id + 1;
+    for (let i = 0; i < old.length; i += 2) {
+      const id1 = old[i]!;
+      if (id1 === 0) continue;
+      const h = old[i + 1]!;
+      let p = h & mask;
+      while (slots[2 * p] !== 0) p = (p + 1) & mask;
+      slots[2 * p] = id1;
+      slots[2 * p + 1] = h;
     }
     this.slots = slots;
     this.mask = mask;
+    this.hint = -1;
   }
 
   /** Forgets every entry (keeps the allocated memory). */
@@ -156,5 +174,6 @@ export class EventCounter {
     this.slots.fill(0);
     this.n = 0;
     this.used = 0;
+    this.hint = -1;
   }
 }

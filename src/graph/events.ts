@@ -58,6 +58,8 @@ export interface CompiledPlan {
   readonly ids: Int32Array;
   /** Scratch for the clique's kept ids. */
   readonly scratch: Int32Array;
+  /** Per artifact field, the id of its previous plain value (-1 = none): hub fields repeat, a byte compare beats a lookup. */
+  readonly last: Int32Array;
   readonly fields: LineFields;
   /** Distinct bodies pending (dedupe on), or undefined. */
   readonly counter: EventCounter | undefined;
@@ -82,6 +84,7 @@ export function compilePlan(plan: EventPlan, builder: CompactBuilder, schema: St
     pairs: plan.edges === "clique" ? undefined : Int32Array.from(plan.edges.flat()),
     ids: new Int32Array(width),
     scratch: new Int32Array(width),
+    last: new Int32Array(width).fill(-1),
     fields: createLineFields(schema.fieldCount + 1),
     counter: opts.dedupe ? new EventCounter(width) : undefined,
     maxDistinct: opts.maxDistinct,
@@ -135,7 +138,7 @@ function parseInteger(buf: Uint8Array, s: number, e: number): number {
  * `splitFields`) into `c.fields`, into `c.ids` (-1 = dropped). Hot path.
  */
 export function internEvent(c: CompiledPlan, buf: Uint8Array): void {
-  const { ids, lineField, prefixes, binned, plan } = c;
+  const { ids, lineField, prefixes, binned, plan, last } = c;
   const table = c.builder.vertices;
   const starts = c.fields.starts;
   const ends = c.fields.ends;
@@ -161,7 +164,9 @@ export function internEvent(c: CompiledPlan, buf: Uint8Array): void {
     } else if (pandasNa && isNa(buf, s, e)) {
       id = table.internPrefixed(prefixes[i]!, NAN, 0, 3);
     } else {
-      id = table.internPrefixed(prefixes[i]!, buf, s, e);
+      const prev = last[i]!;
+      if (table.matches(prev, prefixes[i]!, buf, s, e)) id = prev;
+      else last[i] = id = table.internPrefixed(prefixes[i]!, buf, s, e);
     }
     ids[i] = id;
   }

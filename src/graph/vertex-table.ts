@@ -9,7 +9,9 @@
  * at its first `::` (names without `::` have the empty prefix), so a prefix may
  * contain `::` only at its end. Values live in one growing byte arena; an
  * open-addressing hash (linear probing, MurmurHash3 of the value seeded by the
- * prefix) maps them to ids. Strings are decoded lazily ({@link VertexTable.name}).
+ * prefix) maps them to ids. Each slot holds the id next to its hash, so a probe
+ * touches one cache line and the vertex arrays only on a hash match.
+ * Strings are decoded lazily ({@link VertexTable.name}).
  *
  * Source: the usual interning of columnar engines (e.g. Arrow dictionary
  * builders); MurmurHash3 (Appleby).
@@ -55,9 +57,8 @@ export class VertexTable {
   private arenaUsed = 0;
   /** offsets[i]..offsets[i+1] are the value bytes of vertex i. */
   private offsets: Uint32Array;
-  private hashes: Int32Array;
   private prefixOf: Int32Array;
-  /** Hash slots: vertex id + 1, 0 = empty. */
+  /** Hash slots, two ints each: vertex id + 1 (0 = empty), then the name's hash. */
   private slots: Int32Array;
   private mask: number;
   private count = 0;
@@ -68,10 +69,9 @@ export class VertexTable {
   constructor(expectedVertices = 1024) {
     let cap = 16;
     while (cap < expectedVertices * 2) cap *= 2;
-    this.slots = new Int32Array(cap);
+    this.slots = new Int32Array(2 * cap);
     this.mask = cap - 1;
     this.offsets = new Uint32Array(Math.max(16, expectedVertices + 1));
-    this.hashes = new Int32Array(this.offsets.length);
     this.prefixOf = new Int32Array(this.offsets.length);
     this.arena = new Uint8Array(Math.max(1024, expectedVertices * 16));
     this.prefix("");
@@ -128,12 +128,20 @@ export class VertexTable {
     const mask = this.mask;
     let s = h & mask;
     for (;;) {
-      const id1 = slots[s]!;
+      const id1 = slots[2 * s]!;
       if (id1 === 0) return -1;
       const id = id1 - 1;
-      if (this.hashes[id] === h && this.prefixOf[id] === prefix.id && this.same(id, bytes, start, end)) return id;
+      if (slots[2 * s + 1] === h && this.prefixOf[id] === prefix.id && this.same(id, bytes, start, end)) return id;
       s = (s + 1) & mask;
     }
+  }
+
+  /**
+   * Whether vertex `id` is the name `prefix.text + bytes[start..end)`: a cheap
+   * check of a remembered id before a lookup (e.g. a field's previous value).
+   */
+  matches(id: number, prefix: VertexPrefix, bytes: Uint8Array, start: number, end: number): boolean {
+    return id >= 0 && id < this.count && this.prefixOf[id] === prefix.id && this.same(id, bytes, start, end);
   }
 
   private same(id: number, bytes: Uint8Array, start: number, end: number): boolean {
@@ -152,10 +160,10 @@ export class VertexTable {
     const mask = this.mask;
     let s = h & mask;
     for (;;) {
-      const id1 = slots[s]!;
+      const id1 = slots[2 * s]!;
       if (id1 === 0) break;
       const id = id1 - 1;
-      if (this.hashes[id] === h && this.prefixOf[id] === pid && this.same(id, bytes, start, end)) return id;
+      if (slots[2 * s + 1] === h && this.prefixOf[id] === pid && this.same(id, bytes, start, end)) return id;
       s = (s + 1) & mask;
     }
     // New vertex.
@@ -173,9 +181,6 @@ export class VertexTable {
       const o = new Uint32Array(cap);
       o.set(this.offsets);
       this.offsets = o;
-      const hs = new Int32Array(cap);
-      hs.set(this.hashes);
-      this.hashes = hs;
       const ps = new Int32Array(cap);
       ps.set(this.prefixOf);
       this.prefixOf = ps;
@@ -185,22 +190,27 @@ export class VertexTable {
     for (let i = start; i < end; i++) a[k++] = bytes[i]!;
     this.arenaUsed = k;
     this.offsets[id + 1] = k;
-    this.hashes[id] = h;
     this.prefixOf[id] = pid;
-    slots[s] = id + 1;
+    slots[2 * s] = id + 1;
+    slots[2 * s + 1] = h;
     this.count = id + 1;
-    if (this.count * 2 > slots.length) this.rehash();
+    if (this.count * 2 > this.mask + 1) this.rehash();
     return id;
   }
 
   private rehash(): void {
-    const cap = this.slots.length * 2;
-    const slots = new Int32Array(cap);
+    const old = this.slots;
+    const cap = (this.mask + 1) * 2;
+    const slots = new Int32Array(2 * cap);
     const mask = cap - 1;
-    for (let id = 0; id < this.count; id++) {
-      let s = this.hashes[id]! & mask;
-      while (slots[s] !== 0) s = (s + 1) & mask;
-      slots[s] = id + 1;
+    for (let i = 0; i < old.length; i += 2) {
+      const id1 = old[i]!;
+      if (id1 === 0) continue;
+      const h = old[i + 1]!;
+      let s = h & mask;
+      while (slots[2 * s] !== 0) s = (s + 1) & mask;
+      slots[2 * s] = id1;
+      slots[2 * s + 1] = h;
     }
     this.slots = slots;
     this.mask = mask;
@@ -224,8 +234,8 @@ export class VertexTable {
     return out;
   }
 
-  /** Bytes held (arena, offsets, hashes, prefix ids, slots): for memory accounting. */
+  /** Bytes held (arena, offsets, prefix ids, slots): for memory accounting. */
   get byteLength(): number {
-    return this.arena.byteLength + this.offsets.byteLength + this.hashes.byteLength + this.prefixOf.byteLength + this.slots.byteLength;
+    return this.arena.byteLength + this.offsets.byteLength + this.prefixOf.byteLength + this.slots.byteLength;
   }
 }
