@@ -5,7 +5,7 @@
  *   graph as a TSV edge list, GEXF (Gephi) or graphology JSON
  *   (`src/graph/format/export.ts`), to stdout or atomically to F.
  */
-import { parseArgs } from "node:util";
+import { parseCommand } from "./args.js";
 import { once } from "node:events";
 import type { Writable } from "node:stream";
 import { createAtomicStream } from "../io/atomic.js";
@@ -29,26 +29,15 @@ async function writeChunks(out: Writable, chunks: Iterable<string>): Promise<voi
 }
 
 async function exportCommand(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { format: { type: "string", short: "f" }, out: { type: "string", short: "o" }, help: { type: "boolean", short: "h" } },
-    });
-  } catch (err) {
-    process.stderr.write(`telemetry-lab graph export: ${(err as Error).message}\n\n${USAGE}\n`);
-    return 2;
-  }
+  const parsed = parseCommand(argv, {
+    name: "telemetry-lab graph export",
+    usage: USAGE,
+    positionals: 1,
+    positionalName: "graph FILE",
+    options: { format: { type: "string", short: "f" }, out: { type: "string", short: "o" } },
+  });
+  if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(USAGE + "\n");
-    return 0;
-  }
-  if (positionals.length !== 1) {
-    process.stderr.write(`telemetry-lab graph export: expected one graph FILE, got ${positionals.length}\n\n${USAGE}\n`);
-    return 2;
-  }
   const format = values.format as ExportFormat | undefined;
   if (format === undefined || !EXPORT_FORMATS.includes(format)) {
     process.stderr.write(`telemetry-lab graph export: --format must be one of ${EXPORT_FORMATS.join(", ")}\n\n${USAGE}\n`);

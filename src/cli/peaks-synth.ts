@@ -3,7 +3,7 @@
  * ground-truth sidecar (see `src/peaks/synth.ts` for the model). The `peaks`
  * group dispatches `peaks synth ...` here.
  */
-import { parseArgs } from "node:util";
+import { integerOption, parseCommand } from "./args.js";
 import { DEFAULTS, writeFeed, type SynthFields, type SynthFormat, type SynthSchema } from "../peaks/synth.js";
 import { createProgress } from "../notebook/progress.js";
 
@@ -40,45 +40,34 @@ Example: telemetry-lab peaks synth --out data/peaks
 `;
 
 function intOption(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^-?\d+$/.test(value)) throw new Error(`telemetry-lab/cli/peaks-synth: --${name} must be an integer, got '${value}'`);
-  return Number(value);
+  return integerOption("telemetry-lab/cli/peaks-synth", name, value, { min: Number.MIN_SAFE_INTEGER });
 }
 
 /** Runs `peaks synth` with `argv` (the arguments after `synth`); returns the exit code. */
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        out: { type: "string" },
-        schema: { type: "string" },
-        days: { type: "string" },
-        start: { type: "string" },
-        seed: { type: "string" },
-        records: { type: "string" },
-        "daily-volume": { type: "string" },
-        types: { type: "string" },
-        waves: { type: "string" },
-        "initial-days": { type: "string" },
-        fields: { type: "string" },
-        format: { type: "string" },
-        gzip: { type: "boolean" },
-        quiet: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-      allowPositionals: false,
-    });
-  } catch (err) {
-    process.stderr.write(`telemetry-lab peaks synth: ${(err as Error).message}\n\n${HELP}`);
-    return 2;
-  }
+  const parsed = parseCommand(argv, {
+    name: "telemetry-lab peaks synth",
+    usage: HELP,
+    positionals: 0,
+    options: {
+      out: { type: "string" },
+      schema: { type: "string" },
+      days: { type: "string" },
+      start: { type: "string" },
+      seed: { type: "string" },
+      records: { type: "string" },
+      "daily-volume": { type: "string" },
+      types: { type: "string" },
+      waves: { type: "string" },
+      "initial-days": { type: "string" },
+      fields: { type: "string" },
+      format: { type: "string" },
+      gzip: { type: "boolean" },
+      quiet: { type: "boolean" },
+    },
+  });
+  if (typeof parsed === "number") return parsed;
   const v = parsed.values;
-  if (v.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
   if (v.out === undefined) {
     process.stderr.write(`telemetry-lab peaks synth: --out is required\n\n${HELP}`);
     return 2;

@@ -3,7 +3,7 @@
  * partitions, in the seed's experiment layout. Thin wrapper over `buildGraphs`
  * (`src/graph/pipeline/pipeline.ts`).
  */
-import { parseArgs } from "node:util";
+import { parseCommand } from "../args.js";
 import type { ArchOptions } from "../../graph/arch/arch.js";
 import { archNames } from "../../graph/arch/registry.js";
 import { formatCount } from "../../notebook/progress.js";
@@ -70,43 +70,31 @@ export function formatRun(run: GraphsRun): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        interval: { type: "string" },
-        start: { type: "string" },
-        end: { type: "string" },
-        arch: { type: "string" },
-        builder: { type: "string" },
-        streams: { type: "string" },
-        jobs: { type: "string" },
-        origin: { type: "string" },
-        level: { type: "string" },
-        types: { type: "string" },
-        "drop-missing": { type: "boolean" },
-        exclude: { type: "string" },
-        bins: { type: "string" },
-        json: { type: "boolean" },
-        quiet: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (err) {
-    process.stderr.write(`${NAME}: ${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommand(argv, {
+    name: NAME,
+    usage: USAGE,
+    positionals: 1,
+    positionalName: "data folder",
+    options: {
+      interval: { type: "string" },
+      start: { type: "string" },
+      end: { type: "string" },
+      arch: { type: "string" },
+      builder: { type: "string" },
+      streams: { type: "string" },
+      jobs: { type: "string" },
+      origin: { type: "string" },
+      level: { type: "string" },
+      types: { type: "string" },
+      "drop-missing": { type: "boolean" },
+      exclude: { type: "string" },
+      bins: { type: "string" },
+      json: { type: "boolean" },
+      quiet: { type: "boolean" },
+    },
+  });
+  if (typeof parsed === "number") return parsed;
   const { values: v, positionals } = parsed;
-  if (v.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  if (positionals.length !== 1) {
-    process.stderr.write(`${NAME}: expected one data folder, got ${positionals.length}\n\n${USAGE}`);
-    return 2;
-  }
   if (v.jobs !== undefined && !/^\d+$/.test(v.jobs)) {
     process.stderr.write(`${NAME}: --jobs must be a non-negative integer, got '${v.jobs}'\n`);
     return 2;

@@ -3,7 +3,7 @@
  * gzip file per (stream, interval), the seed's `partitions/` layout. Thin wrapper over
  * `partitionLanl` (`src/partition/partition.ts`).
  */
-import { parseArgs } from "node:util";
+import { integerOption, listOption, parseCommand } from "../args.js";
 import { partitionLanl, DEFAULTS } from "../../partition/partition.js";
 import { formatIntervals, formatSummary } from "../../partition/summary.js";
 
@@ -36,56 +36,41 @@ options:
   -h, --help        this help
 `;
 
-function intOption(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v)) throw new Error(`telemetry-lab lanl partition: --${name} must be a non-negative integer, got '${v}'`);
-  return Number(v);
-}
+const NAME = "telemetry-lab lanl partition";
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        interval: { type: "string" },
-        start: { type: "string" },
-        end: { type: "string" },
-        streams: { type: "string" },
-        jobs: { type: "string" },
-        origin: { type: "string" },
-        layout: { type: "string" },
-        level: { type: "string" },
-        "block-size": { type: "string" },
-        window: { type: "string" },
-        "checkpoint-ms": { type: "string" },
-        json: { type: "boolean" },
-        intervals: { type: "boolean" },
-        quiet: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (err) {
-    process.stderr.write(`telemetry-lab lanl partition: ${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommand(argv, {
+    name: NAME,
+    usage: USAGE,
+    positionals: 1,
+    positionalName: "data folder",
+    options: {
+      interval: { type: "string" },
+      start: { type: "string" },
+      end: { type: "string" },
+      streams: { type: "string" },
+      jobs: { type: "string" },
+      origin: { type: "string" },
+      layout: { type: "string" },
+      level: { type: "string" },
+      "block-size": { type: "string" },
+      window: { type: "string" },
+      "checkpoint-ms": { type: "string" },
+      json: { type: "boolean" },
+      intervals: { type: "boolean" },
+      quiet: { type: "boolean" },
+    },
+  });
+  if (typeof parsed === "number") return parsed;
   const { values: v, positionals } = parsed;
-  if (v.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  if (positionals.length !== 1) {
-    process.stderr.write(`telemetry-lab lanl partition: expected one data folder, got ${positionals.length}\n\n${USAGE}`);
-    return 2;
-  }
+  const intOption = (name: string, value: string | undefined): number | undefined => integerOption(NAME, name, value);
   try {
     const layout = v.layout as "auto" | "raw" | "chunked" | undefined;
     const run = await partitionLanl(positionals[0]!, {
       ...(v.interval !== undefined && { interval: v.interval }),
       ...(v.start !== undefined && { start: v.start }),
       ...(v.end !== undefined && { end: v.end }),
-      ...(v.streams !== undefined && { streams: v.streams.split(",").map((s) => s.trim()).filter(Boolean) }),
+      ...(v.streams !== undefined && { streams: listOption(v.streams)! }),
       ...(v.jobs !== undefined && { jobs: intOption("jobs", v.jobs)! }),
       ...(v.origin !== undefined && { origin: v.origin }),
       ...(layout !== undefined && { layout }),

@@ -2,7 +2,7 @@
  * `telemetry-lab lanl synth`: writes a realistic synthetic LANL cyber1-like data set
  * (see `src/lanl/synth/generate.ts` and `datasets/lanl.md`).
  */
-import { parseArgs } from "node:util";
+import { parseCommand } from "../args.js";
 import { generate, GENERATE_DEFAULTS } from "../../lanl/synth/generate.js";
 import { DEFAULTS, SYNTH_STREAMS, type SynthStream } from "../../lanl/synth/calendar.js";
 import type { RedteamCalendar } from "../../lanl/synth/redteam.js";
@@ -33,36 +33,27 @@ options:
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        out: { type: "string" },
-        days: { type: "string" },
-        scale: { type: "string" },
-        seed: { type: "string" },
-        "start-day": { type: "string" },
-        redteam: { type: "string" },
-        "attack-scale": { type: "string" },
-        "byte-order": { type: "boolean" },
-        streams: { type: "string" },
-        workers: { type: "string" },
-        "gzip-level": { type: "string" },
-        quiet: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    process.stderr.write(`telemetry-lab lanl synth: ${(err as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
+  const parsed = parseCommand(argv, {
+    name: "telemetry-lab lanl synth",
+    usage: HELP,
+    positionals: 0,
+    options: {
+      out: { type: "string" },
+      days: { type: "string" },
+      scale: { type: "string" },
+      seed: { type: "string" },
+      "start-day": { type: "string" },
+      redteam: { type: "string" },
+      "attack-scale": { type: "string" },
+      "byte-order": { type: "boolean" },
+      streams: { type: "string" },
+      workers: { type: "string" },
+      "gzip-level": { type: "string" },
+      quiet: { type: "boolean" },
+    },
+  });
+  if (typeof parsed === "number") return parsed;
+  const values: Record<string, string | boolean | undefined> = parsed.values;
   if (typeof values.out !== "string") {
     process.stderr.write(`telemetry-lab lanl synth: --out DIR is required\n\n${HELP}`);
     return 2;

@@ -1,0 +1,109 @@
+/**
+ * Command-line parsing shared by the `telemetry-lab` commands: node's
+ * `util.parseArgs`, plus the conventions every command follows —
+ * `-h/--help` prints the usage on stdout and exits 0; a usage error prints the
+ * message and the usage on stderr and exits 2; the positional arguments are
+ * counted.
+ */
+import { parseArgs } from "node:util";
+
+/** The option table of a command, as `util.parseArgs` takes it. */
+export type OptionTable = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>["options"]>;
+
+/** What a command declares. */
+export interface CommandSpec<O extends OptionTable> {
+  /** The command as typed, e.g. "telemetry-lab lanl partition" (prefixes messages). */
+  name: string;
+  /** The full usage text. */
+  usage: string;
+  /** Options; `help` (`-h`) is added. */
+  options: O;
+  /** Number of positional arguments: exact, or [min, max]. Default 0. */
+  positionals?: number | readonly [number, number];
+  /** What the positionals are, for the error message. Default "argument". */
+  positionalName?: string;
+}
+
+/** The parsed options and positionals of a command. */
+export type Parsed<O extends OptionTable> = ReturnType<typeof parseArgs<{ args: string[]; options: O & { help: { type: "boolean"; short: "h" } }; allowPositionals: true; strict: true }>>;
+
+function withNewline(text: string): string {
+  return text.endsWith("\n") ? text : `${text}\n`;
+}
+
+/**
+ * Parses `argv` against `spec`. Returns the parsed values, or the exit code to
+ * return at once (0 after `--help`, 2 after a usage error, both already printed).
+ *
+ * @example
+ * const p = parseCommand(["DIR", "--jobs", "2"], { name: "x", usage: "usage: x DIR", options: { jobs: { type: "string" } }, positionals: 1 });
+ * typeof p === "number" ? p : [p.positionals, p.values.jobs] // [["DIR"], "2"]
+ */
+export function parseCommand<O extends OptionTable>(argv: string[], spec: CommandSpec<O>): Parsed<O> | number {
+  const usage = withNewline(spec.usage);
+  let parsed: Parsed<O>;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { ...spec.options, help: { type: "boolean", short: "h" } },
+      allowPositionals: true,
+      strict: true,
+    }) as Parsed<O>;
+  } catch (err) {
+    process.stderr.write(`${spec.name}: ${(err as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  if ((parsed.values as { help?: boolean }).help) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const [min, max] = typeof spec.positionals === "number" ? [spec.positionals, spec.positionals] : spec.positionals ?? [0, 0];
+  const n = parsed.positionals.length;
+  if (n < min || n > max) {
+    const what = spec.positionalName ?? "argument";
+    const expected = min === max ? (min === 0 ? "no positional argument" : `${min === 1 ? "one" : min} ${what}${min === 1 ? "" : "s"}`) : `${min} to ${max} ${what}s`;
+    process.stderr.write(`${spec.name}: expected ${expected}, got ${n}${n ? ` (${parsed.positionals.join(" ")})` : ""}\n\n${usage}`);
+    return 2;
+  }
+  return parsed;
+}
+
+/** Options of {@link integerOption}. */
+export interface IntegerOptionOptions {
+  /** Smallest accepted value. Default 0. */
+  min?: number;
+  /** Largest accepted value. Default Number.MAX_SAFE_INTEGER. */
+  max?: number;
+}
+
+/**
+ * Reads an integer option (`undefined` when absent); throws
+ * `<command>: --<name> must be an integer in [min, max], got '<value>'`.
+ *
+ * @example
+ * integerOption("telemetry-lab lanl partition", "jobs", "2") // 2
+ */
+export function integerOption(command: string, name: string, value: string | undefined, options: IntegerOptionOptions = {}): number | undefined {
+  if (value === undefined) return undefined;
+  const min = options.min ?? 0;
+  const max = options.max ?? Number.MAX_SAFE_INTEGER;
+  const n = /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const unboundedAbove = max === Number.MAX_SAFE_INTEGER;
+    const range =
+      min <= Number.MIN_SAFE_INTEGER && unboundedAbove
+        ? "an integer"
+        : unboundedAbove
+          ? min === 0
+            ? "a non-negative integer"
+            : `an integer >= ${min}`
+          : `an integer in [${min}, ${max}]`;
+    throw new Error(`${command}: --${name} must be ${range}, got '${value}'`);
+  }
+  return n;
+}
+
+/** Splits a comma-separated list option, dropping empty items. */
+export function listOption(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : value.split(",").map((s) => s.trim()).filter(Boolean);
+}

@@ -1,0 +1,47 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { integerOption, listOption, parseCommand } from "../../src/cli/args.js";
+
+const spec = { name: "telemetry-lab x", usage: "usage: telemetry-lab x DIR", options: { jobs: { type: "string" as const }, quiet: { type: "boolean" as const } }, positionals: 1, positionalName: "data folder" };
+
+describe("cli/args", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("parses options and positionals", () => {
+    const p = parseCommand(["DIR", "--jobs", "2", "--quiet"], spec);
+    expect(typeof p).toBe("object");
+    if (typeof p === "number") return;
+    expect(p.positionals).toEqual(["DIR"]);
+    expect(p.values.jobs).toBe("2");
+    expect(p.values.quiet).toBe(true);
+  });
+
+  it("prints the usage on stdout and returns 0 for -h", () => {
+    const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    expect(parseCommand(["-h"], spec)).toBe(0);
+    expect(out.mock.calls[0]![0]).toBe("usage: telemetry-lab x DIR\n");
+  });
+
+  it("returns 2 with the message and the usage on stderr for usage errors", () => {
+    const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    expect(parseCommand(["DIR", "--nope"], spec)).toBe(2);
+    expect(String(err.mock.calls[0]![0])).toMatch(/^telemetry-lab x: Unknown option '--nope'/);
+    expect(parseCommand([], spec)).toBe(2);
+    expect(String(err.mock.calls[1]![0])).toMatch(/^telemetry-lab x: expected one data folder, got 0\n\nusage:/);
+    expect(parseCommand(["A", "B"], spec)).toBe(2);
+    expect(String(err.mock.calls[2]![0])).toContain("expected one data folder, got 2 (A B)");
+  });
+
+  it("reads integer options with a clear error", () => {
+    expect(integerOption("cmd", "jobs", undefined)).toBeUndefined();
+    expect(integerOption("cmd", "jobs", "2")).toBe(2);
+    expect(() => integerOption("cmd", "jobs", "-1")).toThrow("cmd: --jobs must be a non-negative integer, got '-1'");
+    expect(() => integerOption("cmd", "level", "10", { min: 1, max: 9 })).toThrow("cmd: --level must be an integer in [1, 9], got '10'");
+    expect(integerOption("cmd", "days", "-3", { min: Number.MIN_SAFE_INTEGER })).toBe(-3);
+    expect(() => integerOption("cmd", "days", "two", { min: Number.MIN_SAFE_INTEGER })).toThrow("cmd: --days must be an integer, got 'two'");
+  });
+
+  it("splits list options", () => {
+    expect(listOption("auth, proc,,dns")).toEqual(["auth", "proc", "dns"]);
+    expect(listOption(undefined)).toBeUndefined();
+  });
+});
