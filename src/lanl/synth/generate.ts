@@ -6,8 +6,11 @@
  *
  * Work is split into jobs of one stream × one day (half a day for 1–2-day sets); jobs run in worker threads
  * (`dist/src/lanl/synth/worker.js`) or in-process, each job writes one gzip member to
- * a temporary part file, and the parts are concatenated in order into the final file
- * (written atomically). Job boundaries depend only on the options, so the output is
+ * a temporary part file (generation and compression overlap: zlib works on libuv's
+ * thread pool), and one writer per stream appends the parts in order to the final file
+ * (written atomically) as soon as each is complete, while later jobs still run, so no
+ * serial concatenation pass remains at the end and at most the parts of the jobs ahead
+ * of the oldest unfinished one sit on disk. Job boundaries depend only on the options, so the output is
  * byte-identical whatever the number of workers. The files are multi-member gzip, which
  * `zcat`, Python's `gzip` (pandas) and our reader read as one stream.
  */
@@ -80,24 +83,50 @@ export async function runJob(ctx: SynthContext, job: SynthJob, onProgress: (line
   const file = createWriteStream(job.part);
   const closed = once(file, "close");
   gz.pipe(file);
+  // Compression runs on libuv's thread pool: keep up to IN_FLIGHT_BYTES queued so that
+  // the next hour is generated while the previous ones are compressed (waiting for
+  // 'drain' after every block, as the 16 kB default high-water mark does, alternates
+  // the two and leaves the generator idle a third of the time).
+  let queued = 0;
+  let wake: (() => void) | undefined;
+  let failure: Error | undefined;
+  const fail = (err: Error): void => {
+    failure ??= err;
+    wake?.();
+  };
+  gz.once("error", fail);
+  file.once("error", fail);
   let total = 0;
   let pending = 0;
   for (const block of generateHours(ctx, job.stream, job.fromHour, job.toHour)) {
+    if (failure) throw failure;
     total += block.lines;
     pending += block.lines;
-    if (!gz.write(block.bytes)) {
-      await once(gz, "drain");
+    const size = block.bytes.length;
+    queued += size;
+    gz.write(block.bytes, () => {
+      queued -= size;
+      wake?.();
+    });
+    while (queued > IN_FLIGHT_BYTES && !failure) {
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
     }
     if (pending >= 50_000) {
       onProgress(pending);
       pending = 0;
     }
   }
+  if (failure) throw failure;
   if (pending) onProgress(pending);
   gz.end();
   await closed;
+  if (failure) throw failure;
   return total;
 }
+
+/** Uncompressed bytes a job may queue for compression before it waits (a few blocks). */
+const IN_FLIGHT_BYTES = 12 << 20;
 
 const contexts = new Map<string, SynthContext>();
 
@@ -170,27 +199,38 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const expected = streams.reduce((a, s) => a + expectedPerDay(s, resolved.scale) * dayFactors, 0);
   const progress = createProgress({ label: "lanl synth", total: Math.round(expected), unit: "events", quiet: options.quiet });
   const jobs = planJobs(resolved, streams, rawDir, gzipLevel);
-  const lines = new Map<SynthJob, number>();
   const workers = Math.max(0, Math.min(options.workers ?? Math.min(4, availableParallelism()), jobs.length));
+  // Each job's line count once its part file is complete; a writer per stream appends
+  // the parts to the final file in order as soon as they are ready (while later jobs are
+  // still running), then deletes them.
+  const done = new Map<SynthJob, Deferred<number>>(jobs.map((j) => [j, deferred<number>()]));
+  const finish = (job: SynthJob, n: number): void => done.get(job)!.resolve(n);
   try {
-    if (workers === 0) {
-      const ctx = contextFor(resolved, calendar);
-      for (const job of jobs) lines.set(job, await runJob(ctx, job, (n) => progress.add(n)));
-    } else {
-      await runPool(workers, jobs, resolved, calendar, lines, (n) => progress.add(n));
-    }
-    // Concatenate the parts of each stream, in order, into the final file.
+    const produce = async (): Promise<void> => {
+      try {
+        if (workers === 0) {
+          const ctx = contextFor(resolved, calendar);
+          for (const job of jobs) finish(job, await runJob(ctx, job, (n) => progress.add(n)));
+        } else {
+          await runPool(workers, jobs, resolved, calendar, finish, (n) => progress.add(n));
+        }
+      } catch (err) {
+        for (const d of done.values()) d.reject(err as Error);
+        throw err;
+      }
+    };
     const files: Record<string, { lines: number; bytes: number; path: string }> = {};
-    for (const stream of streams) {
+    const write = async (stream: SynthStream): Promise<void> => {
       const path = join(rawDir, `${stream}.txt.gz`);
       const out = createAtomicStream(path);
       let n = 0;
       try {
         for (const job of jobs.filter((j) => j.stream === stream)) {
-          for await (const chunk of createReadStream(job.part)) {
+          n += await done.get(job)!.promise;
+          for await (const chunk of createReadStream(job.part, { highWaterMark: 1 << 20 })) {
             if (!out.stream.write(chunk)) await once(out.stream, "drain");
           }
-          n += lines.get(job) ?? 0;
+          rmSync(job.part, { force: true });
         }
         await out.commit();
       } catch (err) {
@@ -198,7 +238,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
         throw err;
       }
       files[stream] = { lines: n, bytes: statSync(path).size, path };
-    }
+    };
+    const settled = await Promise.allSettled([produce(), ...streams.map(write)]);
+    for (const r of settled) if (r.status === "rejected") throw r.reason;
     // Labels: small, written at once.
     const ctx = contextFor(resolved, calendar);
     const labelText = ctx.scenario.labels.map((l) => labelLine(l) + "\n").join("");
@@ -238,7 +280,7 @@ async function runPool(
   jobs: readonly SynthJob[],
   options: ResolvedOptions,
   calendar: RedteamCalendar,
-  lines: Map<SynthJob, number>,
+  onDone: (job: SynthJob, lines: number) => void,
   onProgress: (n: number) => void,
 ): Promise<void> {
   const script = compiledModule("src/lanl/synth/worker");
@@ -270,11 +312,29 @@ async function runPool(
             worker.on("message", onMessage);
           });
           worker.postMessage(job);
-          lines.set(job, await Promise.race([done, failed]));
+          onDone(job, await Promise.race([done, failed]));
         }
       }),
     );
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
+}
+
+interface Deferred<T> {
+  readonly promise: Promise<T>;
+  resolve(value: T): void;
+  reject(err: Error): void;
+}
+
+/** A promise with its resolve and reject (already handled: rejecting it never goes unnoticed as unhandled). */
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (err: Error) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
 }
