@@ -12,8 +12,8 @@
  *
  * A body is the line after its time field. Each entry keeps its bytes (for the
  * compare), its count and `width` int32 slots of payload (the vertex ids found
- * when the body was first seen). A hash slot holds the entry next to its hash
- * (one cache line per probe), and a failed {@link EventCounter.find} remembers
+ * when the body was first seen). A hash slot holds the entry, its hash and
+ * where its bytes are (one cache line per probe, then the bytes), and a failed {@link EventCounter.find} remembers
  * where the body goes, so the {@link EventCounter.insert} that follows does not
  * probe again.
  */
@@ -31,13 +31,11 @@ export class EventCounter {
   readonly width: number;
   private arena: Uint8Array;
   private used = 0;
-  private starts: Uint32Array;
-  private lens: Uint32Array;
   /** Count per entry. */
   counts: Float64Array;
   /** Payload: `width` ints per entry. */
   payload: Int32Array;
-  /** Two ints per slot: entry + 1 (0 = empty), then the body's hash. */
+  /** Four ints per slot: entry + 1 (0 = empty), the body's hash, its arena offset and length. */
   private slots: Int32Array;
   private mask: number;
   private n = 0;
@@ -49,11 +47,9 @@ export class EventCounter {
     this.width = width;
     let cap = 16;
     while (cap < expected * 2) cap *= 2;
-    this.slots = new Int32Array(2 * cap);
+    this.slots = new Int32Array(4 * cap);
     this.mask = cap - 1;
     this.arena = new Uint8Array(expected * 64);
-    this.starts = new Uint32Array(expected);
-    this.lens = new Uint32Array(expected);
     this.counts = new Float64Array(expected);
     this.payload = new Int32Array(expected * Math.max(1, width));
   }
@@ -65,7 +61,7 @@ export class EventCounter {
 
   /** Bytes held. */
   get byteLength(): number {
-    return this.arena.byteLength + this.starts.byteLength * 2 + this.counts.byteLength + this.payload.byteLength + this.slots.byteLength;
+    return this.arena.byteLength + this.counts.byteLength + this.payload.byteLength + this.slots.byteLength;
   }
 
   /** Hash of `buf[s, e)` ({@link hashBytes}). */
@@ -80,22 +76,21 @@ export class EventCounter {
     const mask = this.mask;
     let p = h & mask;
     for (;;) {
-      const id1 = slots[2 * p]!;
+      const id1 = slots[4 * p]!;
       if (id1 === 0) {
         this.hint = p;
         this.hintHash = h;
         return -1;
       }
-      const id = id1 - 1;
-      if (slots[2 * p + 1] === h && this.lens[id] === len) {
+      if (slots[4 * p + 1] === h && slots[4 * p + 3] === len) {
         const a = this.arena;
-        let o = this.starts[id]!;
+        let o = slots[4 * p + 2]!;
         let i = s;
         while (i < e && a[o] === buf[i]) {
           o++;
           i++;
         }
-        if (i === e) return id;
+        if (i === e) return id1 - 1;
       }
       p = (p + 1) & mask;
     }
@@ -105,43 +100,37 @@ export class EventCounter {
   insert(buf: Uint8Array, s: number, e: number, h: number): number {
     const id = this.n;
     const len = e - s;
-    if (id >= this.starts.length) this.growEntries();
+    if (id >= this.counts.length) this.growEntries();
     if (this.used + len > this.arena.length) {
       const grown = new Uint8Array(Math.max(this.arena.length * 2, this.used + len));
       grown.set(this.arena.subarray(0, this.used));
       this.arena = grown;
     }
     const arena = this.arena;
-    if (len > 24) arena.set(buf.subarray(s, e), this.used); // native copy beats a byte loop on a line
-    else for (let i = s, o = this.used; i < e; i++, o++) arena[o] = buf[i]!;
-    this.starts[id] = this.used;
-    this.lens[id] = len;
+    const start = this.used;
+    if (len > 24) arena.set(buf.subarray(s, e), start); // native copy beats a byte loop on a line
+    else for (let i = s, o = start; i < e; i++, o++) arena[o] = buf[i]!;
     this.counts[id] = 1;
     this.used += len;
     const slots = this.slots;
     let p = this.hint;
     // The hint is the first empty slot on h's probe path when still empty (slots only fill).
-    if (p < 0 || this.hintHash !== h || slots[2 * p] !== 0) {
+    if (p < 0 || this.hintHash !== h || slots[4 * p] !== 0) {
       p = h & this.mask;
-      while (slots[2 * p] !== 0) p = (p + 1) & this.mask;
+      while (slots[4 * p] !== 0) p = (p + 1) & this.mask;
     }
     this.hint = -1;
-    slots[2 * p] = id + 1;
-    slots[2 * p + 1] = h;
+    slots[4 * p] = id + 1;
+    slots[4 * p + 1] = h;
+    slots[4 * p + 2] = start;
+    slots[4 * p + 3] = len;
     this.n = id + 1;
     if (this.n * 2 > this.mask + 1) this.rehash();
     return id;
   }
 
   private growEntries(): void {
-    const cap = this.starts.length * 2;
-    const g32 = (a: Uint32Array): Uint32Array => {
-      const b = new Uint32Array(cap);
-      b.set(a);
-      return b;
-    };
-    this.starts = g32(this.starts);
-    this.lens = g32(this.lens);
+    const cap = this.counts.length * 2;
     const cs = new Float64Array(cap);
     cs.set(this.counts);
     this.counts = cs;
@@ -153,16 +142,16 @@ export class EventCounter {
   private rehash(): void {
     const old = this.slots;
     const cap = (this.mask + 1) * 2;
-    const slots = new Int32Array(2 * cap);
+    const slots = new Int32Array(4 * cap);
     const mask = cap - 1;
-    for (let i = 0; i < old.length; i += 2) {
-      const id1 = old[i]!;
-      if (id1 === 0) continue;
-      const h = old[i + 1]!;
-      let p = h & mask;
-      while (slots[2 * p] !== 0) p = (p + 1) & mask;
-      slots[2 * p] = id1;
-      slots[2 * p + 1] = h;
+    for (let i = 0; i < old.length; i += 4) {
+      if (old[i] === 0) continue;
+      let p = old[i + 1]! & mask;
+      while (slots[4 * p] !== 0) p = (p + 1) & mask;
+      slots[4 * p] = old[i]!;
+      slots[4 * p + 1] = old[i + 1]!;
+      slots[4 * p + 2] = old[i + 2]!;
+      slots[4 * p + 3] = old[i + 3]!;
     }
     this.slots = slots;
     this.mask = mask;

@@ -17,6 +17,7 @@
  * builders); MurmurHash3 (Appleby).
  */
 import { hashBytes } from "./hash.js";
+import { nameOrder } from "./csr.js";
 
 const ENCODER = new TextEncoder();
 const DECODER = new TextDecoder("utf-8");
@@ -231,6 +232,98 @@ export class VertexTable {
   allNames(): string[] {
     const out = new Array<string>(this.count);
     for (let i = 0; i < this.count; i++) out[i] = this.name(i);
+    return out;
+  }
+
+  /**
+   * The ids `ids` ordered by name, exactly as {@link nameOrder} (JS string
+   * order) orders them, without a comparator call per comparison when it can:
+   * when every name has a non-empty prefix and every value byte is ASCII, the
+   * order is (prefix text, value bytes) (no valid prefix is a proper prefix of
+   * another), so a stable LSD radix sort on (prefix rank, first six value
+   * bytes) orders the ids, and only runs sharing that key are compared as
+   * strings. Otherwise it falls back to {@link nameOrder}.
+   *
+   * @example
+   * const t = new VertexTable();
+   * ["b::x", "a::y", "a::x"].forEach((n) => t.intern(n));
+   * t.nameOrder([0, 1, 2]); // [2, 1, 0]
+   */
+  nameOrder(ids: readonly number[], names: readonly string[] = this.allNames()): number[] {
+    const n = ids.length;
+    const np = this.prefixes.length;
+    const used = new Uint8Array(np);
+    for (let i = 0; i < n; i++) {
+      const id = ids[i]!;
+      if (!(id >= 0 && id < this.count)) throw new Error(`${MODULE}: no vertex ${id} (size ${this.count})`);
+      used[this.prefixOf[id]!] = 1;
+    }
+    let ascii = true;
+    const arena = this.arena;
+    for (let i = 0; i < this.arenaUsed; i++) {
+      if (arena[i]! >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (used[0] === 1 || !ascii || np > 64 || n < 64) return nameOrder(names, ids);
+    // Prefix ranks in string order (the texts are distinct and none is a proper prefix of another).
+    const byText = this.prefixes.map((p) => p.id).sort((a, b) => (this.prefixes[a]!.text < this.prefixes[b]!.text ? -1 : 1));
+    const rank = new Int32Array(np);
+    byText.forEach((pid, r) => (rank[pid] = r));
+    // Key: hi = rank (6 bits) | b0 | b1 (7 bits each), lo = b2..b5 (7 bits each); missing bytes are 0.
+    const hi = new Int32Array(n);
+    const lo = new Int32Array(n);
+    const offsets = this.offsets;
+    for (let i = 0; i < n; i++) {
+      const id = ids[i]!;
+      const o = offsets[id]!;
+      const len = offsets[id + 1]! - o;
+      let h = rank[this.prefixOf[id]!]!;
+      for (let k = 0; k < 2; k++) h = (h << 7) | (k < len ? arena[o + k]! : 0);
+      let l = 0;
+      for (let k = 2; k < 6; k++) l = (l << 7) | (k < len ? arena[o + k]! : 0);
+      hi[i] = h;
+      lo[i] = l;
+    }
+    // Stable LSD radix sort of positions: lo low 14 bits, lo high 14 bits, hi low 10 bits, hi high 10 bits.
+    let perm = new Int32Array(n);
+    for (let i = 0; i < n; i++) perm[i] = i;
+    let next = new Int32Array(n);
+    const passes: [Int32Array, number, number][] = [
+      [lo, 0, 14],
+      [lo, 14, 14],
+      [hi, 0, 10],
+      [hi, 10, 10],
+    ];
+    for (const [key, shift, bits] of passes) {
+      const mask = (1 << bits) - 1;
+      const count = new Int32Array(mask + 2);
+      for (let i = 0; i < n; i++) count[((key[perm[i]!]! >>> shift) & mask) + 1]!++;
+      for (let d = 0; d <= mask; d++) count[d + 1]! += count[d]!;
+      for (let i = 0; i < n; i++) {
+        const q = perm[i]!;
+        next[count[(key[q]! >>> shift) & mask]!++] = q;
+      }
+      const t = perm;
+      perm = next;
+      next = t;
+    }
+    // Runs with equal keys: ordered by the whole name.
+    const out = new Array<number>(n);
+    for (let i = 0; i < n; ) {
+      const q = perm[i]!;
+      let j = i + 1;
+      while (j < n && hi[perm[j]!] === hi[q] && lo[perm[j]!] === lo[q]) j++;
+      if (j - i === 1) out[i] = ids[q]!;
+      else {
+        const run: number[] = [];
+        for (let k = i; k < j; k++) run.push(ids[perm[k]!]!);
+        const sorted = nameOrder(names, run);
+        for (let k = i; k < j; k++) out[k] = sorted[k - i]!;
+      }
+      i = j;
+    }
     return out;
   }
 

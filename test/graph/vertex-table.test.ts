@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { VertexTable } from "../../src/graph/vertex-table.js";
 import { EdgeTable } from "../../src/graph/edge-table.js";
 import { EventCounter } from "../../src/graph/event-counter.js";
+import { nameOrder } from "../../src/graph/csr.js";
 
 describe("VertexTable", () => {
   it("gives one id per name, through strings and bytes alike, across growth", () => {
@@ -72,5 +73,32 @@ describe("EventCounter", () => {
     });
     expect(ids).toEqual([0, 1, 0, 2, 3]);
     expect([...c.counts.subarray(0, c.size)]).toEqual([2, 1, 1, 1]);
+  });
+});
+
+describe("VertexTable.nameOrder", () => {
+  it("orders ids exactly as nameOrder (JS string order), radix path and fallbacks alike", () => {
+    let seed = 7;
+    const rnd = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const alpha = ["a", "b", "C", "1", "0", "@", "$", "_", ":", "\u0000", "~", " "];
+    for (let trial = 0; trial < 60; trial++) {
+      const t = new VertexTable();
+      const prefixes = ["computer::", "computer_source::", "c::", "co::", "user::", "a:b::", "a::"];
+      if (trial % 10 === 9) prefixes.push(""); // names without '::': fallback
+      const names = new Set<string>();
+      const n = 80 + Math.floor(rnd() * 300);
+      for (let i = 0; i < n; i++) {
+        let v = "";
+        const len = Math.floor(rnd() * 12);
+        for (let k = 0; k < len; k++) v += alpha[Math.floor(rnd() * alpha.length)];
+        if (v.includes("::")) continue;
+        if (trial % 7 === 6 && rnd() < 0.05) v += "é"; // non-ASCII: fallback
+        names.add(prefixes[Math.floor(rnd() * prefixes.length)] + v);
+      }
+      for (const name of names) t.intern(name);
+      const all = t.allNames();
+      const ids = all.map((_, i) => i).filter(() => rnd() < 0.9);
+      expect(t.nameOrder(ids, all)).toEqual(nameOrder(all, ids));
+    }
   });
 });

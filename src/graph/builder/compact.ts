@@ -114,7 +114,8 @@ export class CompactBuilder implements GraphBuilder {
 
   toCsr(): Csr {
     this.flush();
-    return this.edges.toCsr(this.vertices.allNames(), true);
+    const names = this.vertices.allNames();
+    return this.edges.toCsr(names, true, (ids) => this.vertices.nameOrder(ids, names));
   }
 
   write(path: string, options: GraphWriteOptions = {}): void {
