@@ -11,7 +11,12 @@ import { Prng, hash32 } from "./prng.js";
 
 export { Prng, hash32 };
 
-/** A fixed discrete distribution over `0..n-1`, sampled in O(log n). */
+/** Tables with more outcomes than this get a guide table. */
+const GUIDE_MIN = 16;
+/** Largest guide table (entries). */
+const GUIDE_MAX = 1 << 16;
+
+/** A fixed discrete distribution over `0..n-1`, sampled in O(log n) (O(1) expected with its guide table). */
 export class WeightedTable {
   /** Cumulative weights, normalised so that the last is 1. */
   readonly cdf: Float64Array;
@@ -35,7 +40,28 @@ export class WeightedTable {
     if (!(sum > 0)) throw new Error("telemetry-lab/lanl/synth/prng: weights sum to 0");
     for (let i = 0; i < n; i++) this.cdf[i]! /= sum;
     this.cdf[n - 1] = 1;
+    // Guide table (Chen & Asau 1974): for u in [k/G, (k+1)/G) the outcome lies in
+    // [guide[k], guide[k+1]], so the binary search runs over a few entries only. G is a
+    // power of two, so u·G and k/G are exact and the outcome is the plain search's.
+    if (n > GUIDE_MIN) {
+      let g = 1;
+      while (g < n && g < GUIDE_MAX) g *= 2;
+      const guide = new Int32Array(g + 1);
+      let i = 0;
+      for (let k = 0; k < g; k++) {
+        const x = k / g;
+        while (i < n - 1 && !(this.cdf[i]! > x)) i++;
+        guide[k] = i;
+      }
+      guide[g] = n - 1;
+      this.guide = guide;
+      this.guideSize = g;
+    }
   }
+
+  /** First outcome of each 1/G of [0, 1) (tables of more than GUIDE_MIN outcomes). */
+  private readonly guide: Int32Array | undefined;
+  private readonly guideSize: number = 0;
 
   /** Number of outcomes. */
   get size(): number {
@@ -52,6 +78,12 @@ export class WeightedTable {
     const cdf = this.cdf;
     let lo = 0;
     let hi = cdf.length - 1;
+    const guide = this.guide;
+    if (guide !== undefined && u >= 0 && u < 1) {
+      const k = Math.floor(u * this.guideSize);
+      lo = guide[k]!;
+      hi = guide[k + 1]!;
+    }
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (cdf[mid]! > u) hi = mid;
