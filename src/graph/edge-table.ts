@@ -193,9 +193,8 @@ export class EdgeTable {
     const start = new Uint32Array(n + 1);
     for (let i = 0; i < n; i++) start[i + 1] = start[i]! + deg[order[i]!]!;
     const nnz = start[n]!;
-    // Pass 1: bucket by target, remembering the row and the weight.
-    const rowOf = new Uint32Array(nnz);
-    const wOf = new Float64Array(nnz);
+    // Pass 1: bucket by target, remembering the row and the weight side by side (one cache line per entry).
+    const rw = new Float64Array(2 * nnz);
     const fill = start.slice(0, n);
     for (let i = 0; i < t.length; i += 2) {
       const key = t[i]!;
@@ -204,13 +203,13 @@ export class EdgeTable {
       const u = newId[u0]!;
       const v = newId[key - u0 * SHIFT]!;
       const w = t[i + 1]!;
-      let p = fill[v]!++;
-      rowOf[p] = u;
-      wOf[p] = w;
+      let p = 2 * fill[v]!++;
+      rw[p] = u;
+      rw[p + 1] = w;
       if (u !== v) {
-        p = fill[u]!++;
-        rowOf[p] = v;
-        wOf[p] = w;
+        p = 2 * fill[u]!++;
+        rw[p] = v;
+        rw[p + 1] = w;
       }
     }
     // Pass 2: targets in ascending order, distributed to their rows.
@@ -218,10 +217,10 @@ export class EdgeTable {
     const weights = new Float64Array(nnz);
     fill.set(start.subarray(0, n));
     for (let v = 0; v < n; v++) {
-      for (let p = start[v]!; p < start[v + 1]!; p++) {
-        const q = fill[rowOf[p]!]!++;
+      for (let p = 2 * start[v]!, end = 2 * start[v + 1]!; p < end; p += 2) {
+        const q = fill[rw[p]!]!++;
         targets[q] = v;
-        weights[q] = wOf[p]!;
+        weights[q] = rw[p + 1]!;
       }
     }
     return { names: order.map((i) => names[i]!), offsets: start, targets, weights };

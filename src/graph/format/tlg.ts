@@ -63,6 +63,27 @@ export interface TlgWriteOptions {
 export const TLG_DEFAULTS = { level: 6 } as const;
 
 /**
+ * The UTF-8 bytes of all `names` back to back and their offsets (length n + 1):
+ * one encoder call for the lot (names are usually ASCII, then a byte offset is
+ * a string offset), one call per name otherwise.
+ */
+function encodeNames(names: readonly string[]): { bytes: Uint8Array; offsets: Uint32Array } {
+  const n = names.length;
+  const offsets = new Uint32Array(n + 1);
+  const all = names.join("");
+  const bytes = Buffer.from(all, "utf8");
+  if (bytes.length === all.length) {
+    for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i]! + names[i]!.length;
+    return { bytes, offsets };
+  }
+  const encoded = names.map((s) => ENCODER.encode(s));
+  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i]! + encoded[i]!.length;
+  const out = new Uint8Array(offsets[n]!);
+  for (let i = 0; i < n; i++) out.set(encoded[i]!, offsets[i]!);
+  return { bytes: out, offsets };
+}
+
+/**
  * Encodes a graph in the `.tlg` format (see the module comment).
  *
  * @example
@@ -72,9 +93,8 @@ export const TLG_DEFAULTS = { level: 6 } as const;
 export function encodeGraph(g: Csr, options: TlgWriteOptions = {}): Buffer {
   checkEndianness();
   const n = g.names.length;
-  const encoded = g.names.map((s) => ENCODER.encode(s));
-  let blob = 0;
-  for (const e of encoded) blob += e.length;
+  const { bytes: nameBytes, offsets: nameOffsets } = encodeNames(g.names);
+  const blob = nameBytes.length;
   // Upper-triangular rows: the suffix of each sorted row with v >= u.
   const rowOffsets = new Uint32Array(n + 1);
   let m = 0;
@@ -100,22 +120,14 @@ export function encodeGraph(g: Csr, options: TlgWriteOptions = {}): Buffer {
   const payloadLen = 4 * (n + 1) + blob + 4 * (n + 1) + 4 * m + wBytes;
   const buf = Buffer.alloc(TLG_HEADER_BYTES + payloadLen);
   let p = TLG_HEADER_BYTES;
-  const nameOffsets = new Uint32Array(n + 1);
-  let acc = 0;
-  for (let i = 0; i < n; i++) {
-    acc += encoded[i]!.length;
-    nameOffsets[i + 1] = acc;
-  }
   const put = (arr: ArrayBufferView): void => {
     const bytes = new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
     buf.set(bytes, p);
     p += bytes.length;
   };
   put(nameOffsets);
-  for (const e of encoded) {
-    buf.set(e, p);
-    p += e.length;
-  }
+  buf.set(nameBytes, p);
+  p += nameBytes.length;
   put(rowOffsets);
   put(targets);
   put(integral ? Uint32Array.from(weights) : weights);
