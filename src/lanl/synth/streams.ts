@@ -417,9 +417,17 @@ export interface TextBlock {
  * for (const b of generateHours(ctx, "dns", 0, 24)) parts.push(b.bytes);
  * // Buffer.concat(parts) is the first day of dns.txt
  */
-export function* generateHours(ctx: SynthContext, stream: SynthStream, fromHour: number, toHour: number): Generator<TextBlock> {
+export function* generateHours(
+  ctx: SynthContext,
+  stream: SynthStream,
+  fromHour: number,
+  toHour: number,
+  /** Where the blocks' bytes go (default: fresh Buffers; see `BufferPool` in ring.ts). */
+  allocate?: (size: number) => Buffer,
+): Generator<TextBlock> {
   const slots = stream === "auth" ? 5 : SCHEMAS[stream].fieldCount - 1;
   const ring = new LineRing(ctx.vocab.dict, slots, WARMUP_HOURS + 2, ctx.options.tEnd, ctx.options.byteOrder);
+  if (allocate) ring.allocate = allocate;
   const writer = new AuthWriter(ring, ctx.vocab);
   const blocks: TextBlock[] = [];
   // Warm-up may reach before the data set's first hour (with --start-day): a window of
