@@ -129,6 +129,21 @@ export class EventCounter {
     return id;
   }
 
+  /**
+   * Makes room for `entries` more distinct bodies of `bytes` more bytes without
+   * growing on the way (pre-sizing from a batch's size; only ever grows).
+   */
+  reserve(entries: number, bytes: number): void {
+    const need = this.n + entries;
+    while (this.counts.length < need) this.growEntries();
+    while (this.mask + 1 < need * 2) this.rehash();
+    if (this.arena.length < this.used + bytes) {
+      const grown = new Uint8Array(this.used + bytes);
+      grown.set(this.arena.subarray(0, this.used));
+      this.arena = grown;
+    }
+  }
+
   private growEntries(): void {
     const cap = this.counts.length * 2;
     const cs = new Float64Array(cap);

@@ -271,6 +271,11 @@ export function addLines(
   const fields = c?.fields ?? createLineFields(fc + 1);
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   const counter = c?.counter;
+  if (counter !== undefined && count > 4096) {
+    // Pre-size for half the batch's lines being new bodies (real hours repeat about half their lines).
+    const half = Math.min(count >> 1, c!.maxDistinct);
+    counter.reserve(half, Math.max(0, ends[count - 1]! - starts[0]!) >> 1);
+  }
   for (let i = 0; i < count; i++) {
     const s = starts[i]!;
     const e = ends[i]!;
