@@ -10,7 +10,9 @@
  * thread pool), and one writer per stream appends the parts in order to the final file
  * (written atomically) as soon as each is complete, while later jobs still run, so no
  * serial concatenation pass remains at the end and at most the parts of the jobs ahead
- * of the oldest unfinished one sit on disk. Job boundaries depend only on the options, so the output is
+ * of the oldest unfinished one sit on disk. Workers share the jobs so that each mostly
+ * continues its own previous range of a stream (no warm-up hours regenerated; see
+ * {@link scheduler}). Job boundaries depend only on the options, so the output is
  * byte-identical whatever the number of workers. The files are multi-member gzip, which
  * `zcat`, Python's `gzip` (pandas) and our reader read as one stream.
  */
@@ -289,9 +291,7 @@ async function runPool(
   onProgress: (n: number) => void,
 ): Promise<void> {
   const script = compiledModule("src/lanl/synth/worker");
-  // Longest jobs first (auth), for balance.
-  const order = [...jobs].sort((a, b) => expectedPerDay(b.stream, 1) - expectedPerDay(a.stream, 1));
-  let next = 0;
+  const claim = scheduler(jobs);
   const workers: Worker[] = [];
   try {
     await Promise.all(
@@ -303,8 +303,8 @@ async function runPool(
           worker.once("exit", (code) => reject(new Error(`telemetry-lab/lanl/synth: worker exited with code ${code}`)));
         });
         failed.catch(() => undefined);
-        while (next < order.length) {
-          const job = order[next++]!;
+        for (let next = claim(undefined); next !== undefined; next = claim(next)) {
+          const job = next;
           const done = new Promise<number>((resolve, reject) => {
             const onMessage = (m: JobMessage): void => {
               if (m.type === "progress") onProgress(m.lines);
@@ -317,7 +317,9 @@ async function runPool(
             worker.on("message", onMessage);
           });
           worker.postMessage(job);
-          onDone(job, await Promise.race([done, failed]));
+          const lines = await Promise.race([done, failed]);
+          claim.finished(job);
+          onDone(job, lines);
         }
       }),
     );
@@ -342,4 +344,58 @@ function deferred<T>(): Deferred<T> {
   });
   promise.catch(() => undefined);
   return { promise, resolve, reject };
+}
+
+/** Picks a worker's next job; `finished` tells it a job is complete. */
+interface Claim {
+  (last: SynthJob | undefined): SynthJob | undefined;
+  finished(job: SynthJob): void;
+}
+
+/**
+ * Work sharing over the jobs (in {@link planJobs} order: runs of consecutive hours per
+ * stream). A worker continues with the job after its last one when that job is still
+ * free (its thread then skips the warm-up, see `generateHours`); otherwise it takes the
+ * free run with the most expected events: from its start when no worker is about to
+ * continue into it, else from its middle (the run is split in two). Large runs (auth)
+ * are thus shared from the start and the pool ends on small jobs. Only the order of
+ * work depends on the number of workers, never the bytes.
+ */
+function scheduler(jobs: readonly SynthJob[]): Claim {
+  const claimed = new Uint8Array(jobs.length);
+  const running = new Set<number>();
+  const index = new Map(jobs.map((j, i) => [j, i]));
+  const same = (i: number, j: number): boolean => jobs[i]!.stream === jobs[j]!.stream && jobs[i]!.toHour === jobs[j]!.fromHour;
+  const take = (i: number): SynthJob => {
+    claimed[i] = 1;
+    running.add(i);
+    return jobs[i]!;
+  };
+  const claim = ((last: SynthJob | undefined): SynthJob | undefined => {
+    const l = last === undefined ? -1 : index.get(last)!;
+    if (l >= 0 && l + 1 < jobs.length && !claimed[l + 1] && same(l, l + 1)) return take(l + 1);
+    let best = -1;
+    let bestLength = 0;
+    let bestCost = 0;
+    for (let i = 0; i < jobs.length; ) {
+      if (claimed[i]) {
+        i++;
+        continue;
+      }
+      let j = i + 1;
+      while (j < jobs.length && !claimed[j] && same(j - 1, j)) j++;
+      const cost = (j - i) * expectedPerDay(jobs[i]!.stream, 1);
+      if (cost > bestCost) {
+        best = i;
+        bestLength = j - i;
+        bestCost = cost;
+      }
+      i = j;
+    }
+    if (best < 0) return undefined;
+    const continued = best > 0 && running.has(best - 1) && same(best - 1, best);
+    return take(continued ? best + Math.floor(bestLength / 2) : best);
+  }) as Claim;
+  claim.finished = (job) => running.delete(index.get(job)!);
+  return claim;
 }

@@ -140,6 +140,11 @@ export class LineRing implements Sink8 {
     this.fill = new Int32Array(horizonBins);
   }
 
+  /** Empties every bin without writing (the ring is reused for another range of hours). */
+  clear(): void {
+    this.fill.fill(0);
+  }
+
   private slot(t: number): number {
     const b = Math.floor(t / BIN_SECONDS) % this.horizonBins;
     let bin = this.bins[b]!;
@@ -490,7 +495,7 @@ export class BufferPool {
   constructor(
     /** Smallest Buffer allocated (chunks are a few MB). */
     readonly minBytes = CHUNK_BYTES + 65536,
-    readonly keep = 8,
+    readonly keep = 4,
   ) {}
 
   allocate(size: number): Buffer {

@@ -425,20 +425,64 @@ export function* generateHours(
   /** Where the blocks' bytes go (default: fresh Buffers; see `BufferPool` in ring.ts). */
   allocate?: (size: number) => Buffer,
 ): Generator<TextBlock> {
-  const slots = stream === "auth" ? 5 : SCHEMAS[stream].fieldCount - 1;
-  const ring = new LineRing(ctx.vocab.dict, slots, WARMUP_HOURS + 2, ctx.options.tEnd, ctx.options.byteOrder);
-  if (allocate) ring.allocate = allocate;
-  const writer = new AuthWriter(ring, ctx.vocab);
+  // The ring of this stream is kept between calls (no re-allocation per range), and a
+  // range that starts where the previous one of the stream ended continues from it
+  // without a warm-up: the ring then holds exactly what the warm-up would rebuild (the
+  // lines of the hours before the range that fall in it; every line lies at most
+  // WARMUP_HOURS after the hour that generates it), so the bytes are the same.
+  let byStream = carried.get(ctx);
+  if (!byStream) carried.set(ctx, (byStream = new Map()));
+  // only the last stream's ring is worth keeping (work is shared so that a thread
+  // continues its own last range), which bounds memory to one ring per thread
+  for (const [other, c] of byStream) if (other !== stream && !c.busy) byStream.delete(other);
+  let carry = byStream.get(stream);
+  let first: number;
+  if (carry && !carry.busy) {
+    if (carry.nextHour === fromHour) first = fromHour;
+    else {
+      carry.ring.clear();
+      first = Math.max(0, fromHour - WARMUP_HOURS);
+    }
+  } else {
+    // none yet, or another range of this stream is being generated right now
+    const slots = stream === "auth" ? 5 : SCHEMAS[stream].fieldCount - 1;
+    const ring = new LineRing(ctx.vocab.dict, slots, WARMUP_HOURS + 2, ctx.options.tEnd, ctx.options.byteOrder);
+    carry = { ring, writer: new AuthWriter(ring, ctx.vocab), nextHour: -1, busy: false };
+    if (!byStream.has(stream)) byStream.set(stream, carry);
+    first = Math.max(0, fromHour - WARMUP_HOURS);
+  }
+  const { ring, writer } = carry;
+  ring.allocate = allocate ?? defaultAllocate;
+  carry.busy = true;
+  carry.nextHour = -1;
   const blocks: TextBlock[] = [];
-  // Warm-up may reach before the data set's first hour (with --start-day): a window of
-  // a longer data set then holds exactly the lines of that longer set.
-  for (let h = Math.max(0, fromHour - WARMUP_HOURS); h < toHour; h++) {
-    if (stream === "auth") authHour(ctx, h, writer);
-    else if (stream === "proc") procHour(ctx, h, ring);
-    else if (stream === "flows") flowsHour(ctx, h, ring);
-    else dnsHour(ctx, h, ring);
-    ring.drainBin(h, h >= fromHour, (bytes, lines) => blocks.push({ bytes, lines, hour: h }));
-    for (const b of blocks) yield b;
-    blocks.length = 0;
+  try {
+    // Warm-up may reach before the data set's first hour (with --start-day): a window of
+    // a longer data set then holds exactly the lines of that longer set.
+    for (let h = first; h < toHour; h++) {
+      if (stream === "auth") authHour(ctx, h, writer);
+      else if (stream === "proc") procHour(ctx, h, ring);
+      else if (stream === "flows") flowsHour(ctx, h, ring);
+      else dnsHour(ctx, h, ring);
+      ring.drainBin(h, h >= fromHour, (bytes, lines) => blocks.push({ bytes, lines, hour: h }));
+      for (const b of blocks) yield b;
+      blocks.length = 0;
+    }
+    carry.nextHour = toHour;
+  } finally {
+    carry.busy = false;
   }
 }
+
+/** A stream's ring between calls of {@link generateHours} in one thread. */
+interface Carry {
+  readonly ring: LineRing;
+  readonly writer: AuthWriter;
+  /** The hour the ring is ready to continue from (−1: none). */
+  nextHour: number;
+  busy: boolean;
+}
+
+const carried = new WeakMap<SynthContext, Map<SynthStream, Carry>>();
+
+const defaultAllocate = (size: number): Buffer => Buffer.allocUnsafe(size);
