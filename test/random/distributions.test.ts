@@ -12,6 +12,26 @@ describe("WeightedTable", () => {
     expect(counts[3]! / 1e5).toBeCloseTo(0.6, 2);
     expect(t.probability(1)).toBeCloseTo(0.3, 12);
   });
+  it("its guide table gives the plain binary search's outcome (zero weights, bucket edges)", () => {
+    const rng = new Prng(11);
+    const weights = zipfWeights(1000, 1.1).map((w, i) => (i % 7 === 3 || (i > 400 && i < 450) ? 0 : w));
+    const t = new WeightedTable(weights);
+    const plain = (u: number): number => {
+      let lo = 0;
+      let hi = t.cdf.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (t.cdf[mid]! > u) hi = mid;
+        else lo = mid + 1;
+      }
+      return lo;
+    };
+    const us = [0, 1 - 2 ** -32, ...Array.from({ length: 1025 }, (_, k) => k / 1024), ...Array.from(t.cdf.slice(0, -1))];
+    for (let i = 0; i < 20_000; i++) us.push(rng.float());
+    const bad = us.filter((u) => u < 1 && t.lookup(u) !== plain(u));
+    expect(bad).toEqual([]);
+    expect(weights[t.lookup(t.cdf[402]!)]).toBeGreaterThan(0);
+  });
   it("rejects bad weights", () => {
     expect(() => new WeightedTable([])).toThrow(/telemetry-lab\/lanl\/synth\/prng/);
     expect(() => new WeightedTable([0, 0])).toThrow(/sum to 0/);

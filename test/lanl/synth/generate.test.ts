@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { generate } from "../../../src/lanl/synth/generate.js";
+import { createContext, generateHours, type SynthContext } from "../../../src/lanl/synth/streams.js";
+import { resolveOptions, type SynthStream } from "../../../src/lanl/synth/calendar.js";
 import { SCHEMAS } from "../../../src/lanl/schema.js";
 import { lineTime } from "../../../src/lanl/parse.js";
 
@@ -145,6 +147,23 @@ describe("--byte-order", () => {
         if (t1 < t0 || (t1 === t0 && Buffer.compare(Buffer.from(b[i - 1]!), Buffer.from(b[i]!)) > 0)) bad++;
       }
       expect(bad, s).toBe(0);
+    }
+  });
+});
+
+describe("generateHours: a range continued from the previous one", () => {
+  it("equals the same range generated with its warm-up", () => {
+    const options = resolveOptions({ days: 2, scale: 0.002 });
+    const text = (ctx: SynthContext, stream: SynthStream, from: number, to: number): string =>
+      Buffer.concat([...generateHours(ctx, stream, from, to)].map((b) => b.bytes)).toString("latin1");
+    const carried = createContext(options, "lanl");
+    const fresh = createContext(options, "lanl");
+    for (const stream of ["auth", "proc"] as const) {
+      const first = text(carried, stream, 0, 20);
+      const continued = text(carried, stream, 20, 30); // starts where the ring stopped: no warm-up
+      expect(continued.length).toBeGreaterThan(1000);
+      expect(continued, stream).toBe(text(fresh, stream, 20, 30));
+      expect(first + continued, stream).toBe(text(fresh, stream, 0, 30));
     }
   });
 });
