@@ -27,7 +27,6 @@ import { compiledModule } from "../../io/repo.js";
 import { createProgress } from "../../notebook/progress.js";
 import { SYNTH_STREAMS, expectedPerDay, isWeekend, resolveOptions, weeklyMean, type ResolvedOptions, type SynthOptions, type SynthStream } from "./calendar.js";
 import { createContext, generateHours, type SynthContext } from "./streams.js";
-import { BufferPool } from "./ring.js";
 import { labelLine, type RedteamCalendar } from "./redteam.js";
 import { populationSizes } from "./entities.js";
 
@@ -101,14 +100,13 @@ export async function runJob(ctx: SynthContext, job: SynthJob, onProgress: (line
   file.once("error", fail);
   let total = 0;
   let pending = 0;
-  for (const block of generateHours(ctx, job.stream, job.fromHour, job.toHour, (n) => pool.allocate(n))) {
+  for (const block of generateHours(ctx, job.stream, job.fromHour, job.toHour)) {
     if (failure) throw failure;
     total += block.lines;
     pending += block.lines;
     const size = block.bytes.length;
     queued += size;
     gz.write(block.bytes, () => {
-      pool.release(block.bytes);
       queued -= size;
       wake?.();
     });
@@ -131,9 +129,6 @@ export async function runJob(ctx: SynthContext, job: SynthJob, onProgress: (line
 
 /** Uncompressed bytes a job may queue for compression before it waits (a few blocks). */
 const IN_FLIGHT_BYTES = 12 << 20;
-
-/** Output Buffers recycled across the jobs of this thread. */
-const pool = new BufferPool();
 
 const contexts = new Map<string, SynthContext>();
 

@@ -114,12 +114,6 @@ export class LineRing implements Sink8 {
   private sortIdx = new Int32Array(1024);
   /** Events accepted so far. */
   pushed = 0;
-  /**
-   * Where drained bytes are copied: a Buffer of at least `size` bytes that the sink may
-   * keep. Default `Buffer.allocUnsafe`; a pool (see {@link BufferPool}) avoids a fresh
-   * multi-MB allocation per chunk (and the garbage collections external memory triggers).
-   */
-  allocate: (size: number) => Buffer = (size) => Buffer.allocUnsafe(size);
 
   /**
    * @param dict the dictionary the field ids refer to.
@@ -240,7 +234,8 @@ export class LineRing implements Sink8 {
   }
 
   private copyOut(out: Buffer, size: number): Buffer {
-    const chunk = this.allocate(size).subarray(0, size);
+    // a fresh Buffer the sink may keep (not zero-filled: every byte is copied over)
+    const chunk = Buffer.allocUnsafe(size);
     out.copy(chunk, 0, 0, size);
     return chunk;
   }
@@ -476,42 +471,5 @@ function compareLines(v: DataView, i: number, j: number): number {
     if (((n - 0x01010101) & ~n & 0x80808080) !== 0) return 0;
     i += 4;
     j += 4;
-  }
-}
-
-/**
- * Recycled output Buffers for {@link LineRing.allocate}: `allocate` hands out a pooled
- * Buffer (or a new one), `release` takes it back once its bytes are consumed (e.g. in a
- * gzip write's callback). Holds at most `keep` idle Buffers.
- *
- * @example
- * const pool = new BufferPool();
- * ring.allocate = (n) => pool.allocate(n);
- * gz.write(block.bytes, () => pool.release(block.bytes));
- */
-export class BufferPool {
-  private readonly free: ArrayBuffer[] = [];
-
-  constructor(
-    /** Smallest Buffer allocated (chunks are a few MB). */
-    readonly minBytes = CHUNK_BYTES + 65536,
-    readonly keep = 4,
-  ) {}
-
-  allocate(size: number): Buffer {
-    for (let i = this.free.length - 1; i >= 0; i--) {
-      const ab = this.free[i]!;
-      if (ab.byteLength >= size) {
-        this.free.splice(i, 1);
-        return Buffer.from(ab, 0, ab.byteLength);
-      }
-    }
-    const ab = new ArrayBuffer(Math.max(size, this.minBytes));
-    return Buffer.from(ab, 0, ab.byteLength);
-  }
-
-  /** Returns the Buffer (or any view of it) to the pool. */
-  release(bytes: Uint8Array): void {
-    if (this.free.length < this.keep && bytes.buffer instanceof ArrayBuffer) this.free.push(bytes.buffer);
   }
 }

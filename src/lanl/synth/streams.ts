@@ -422,8 +422,6 @@ export function* generateHours(
   stream: SynthStream,
   fromHour: number,
   toHour: number,
-  /** Where the blocks' bytes go (default: fresh Buffers; see `BufferPool` in ring.ts). */
-  allocate?: (size: number) => Buffer,
 ): Generator<TextBlock> {
   // The ring of this stream is kept between calls (no re-allocation per range), and a
   // range that starts where the previous one of the stream ended continues from it
@@ -452,7 +450,6 @@ export function* generateHours(
     first = Math.max(0, fromHour - WARMUP_HOURS);
   }
   const { ring, writer } = carry;
-  ring.allocate = allocate ?? defaultAllocate;
   carry.busy = true;
   carry.nextHour = -1;
   const blocks: TextBlock[] = [];
@@ -484,5 +481,3 @@ interface Carry {
 }
 
 const carried = new WeakMap<SynthContext, Map<SynthStream, Carry>>();
-
-const defaultAllocate = (size: number): Buffer => Buffer.allocUnsafe(size);
