@@ -1,11 +1,12 @@
 /**
  * Fixtures for the partitioner tests: small LANL-like streams with known answers.
  */
-import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildOnce as buildDist } from "../build.js";
 import { gunzipSync, gzipSync } from "node:zlib";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -26,53 +27,11 @@ const PARTITION_SOURCES = [
   "src/cli/lanl/partition.ts",
 ];
 
-function newestSource(): number {
-  let newest = 0;
-  for (const rel of PARTITION_SOURCES) {
-    const p = join(ROOT, rel);
-    const names = rel.endsWith(".ts") ? [p] : readdirSync(p).filter((n) => n.endsWith(".ts")).map((n) => join(p, n));
-    for (const f of names) newest = Math.max(newest, statSync(f).mtimeMs);
-  }
-  return newest;
-}
+const COMPILED = ["dist/src/partition/worker.js", "dist/src/cli/lanl/partition.js", "dist/src/partition/partition.js"];
 
-function isBuilt(): boolean {
-  const compiled = ["dist/src/partition/worker.js", "dist/src/cli/lanl/partition.js", "dist/src/partition/partition.js"];
-  try {
-    const sources = newestSource();
-    return compiled.every((f) => statSync(join(ROOT, f)).mtimeMs >= sources);
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Builds dist/ when the compiled partitioner is older than its sources (tsc emits even
- * when another module has type errors). Test files run in parallel: a lock folder makes
- * one of them build while the others wait, so no CLI runs from a half-written dist/.
- */
+/** Builds dist/ when the compiled partitioner is older than its sources. */
 export function buildOnce(): void {
-  if (isBuilt()) return;
-  const lock = join(tmpdir(), "telemetry-lab-partition-tests-build.lock");
-  const deadline = Date.now() + 300_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (Date.now() > deadline) rmSync(lock, { recursive: true, force: true });
-      execFileSync("sleep", ["0.5"]);
-      if (isBuilt()) return;
-    }
-  }
-  try {
-    if (isBuilt()) return;
-    execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "ignore" });
-  } catch {
-    // type errors elsewhere in the tree do not stop emission
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+  buildDist(PARTITION_SOURCES, COMPILED);
 }
 
 export function tempDir(tag: string): string {

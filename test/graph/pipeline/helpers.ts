@@ -1,11 +1,11 @@
 /**
  * Fixtures for the graph pipeline tests: tiny hand-made partitions with known graphs.
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildOnce as buildDist } from "../../build.js";
 import { gzipSync } from "node:zlib";
 
 export const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
@@ -14,51 +14,9 @@ export const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 const PIPELINE_SOURCES = ["src/graph", "src/lanl", "src/io", "src/time", "src/partition/manifest.ts", "src/notebook/progress.ts", "src/notebook/kernel.ts", "src/cli/main.ts", "src/cli/lanl.ts", "src/cli/lanl/graphs.ts"];
 const COMPILED = ["dist/src/graph/pipeline/worker.js", "dist/src/graph/pipeline/task.js", "dist/src/cli/lanl/graphs.js"];
 
-function newest(path: string): number {
-  const st = statSync(path);
-  if (!st.isDirectory()) return path.endsWith(".ts") ? st.mtimeMs : 0;
-  let m = 0;
-  for (const name of readdirSync(path)) m = Math.max(m, newest(join(path, name)));
-  return m;
-}
-
-function isBuilt(): boolean {
-  try {
-    const sources = Math.max(...PIPELINE_SOURCES.map((rel) => newest(join(ROOT, rel))));
-    return COMPILED.every((f) => statSync(join(ROOT, f)).mtimeMs >= sources);
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Builds dist/ when the compiled pipeline is older than its sources (tsc emits even when
- * another module has type errors). Test files run in parallel: a lock folder (the one the
- * partitioner's tests use) lets one build while the others wait, so no worker loads a
- * half-written dist/.
- */
+/** Builds dist/ when the compiled pipeline is older than its sources. */
 export function buildOnce(): void {
-  if (isBuilt()) return;
-  const lock = join(tmpdir(), "telemetry-lab-partition-tests-build.lock");
-  const deadline = Date.now() + 300_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (Date.now() > deadline) rmSync(lock, { recursive: true, force: true });
-      execFileSync("sleep", ["0.5"]);
-      if (isBuilt()) return;
-    }
-  }
-  try {
-    if (isBuilt()) return;
-    execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "ignore" });
-  } catch {
-    // type errors elsewhere in the tree do not stop emission
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+  buildDist(PIPELINE_SOURCES, COMPILED);
 }
 
 export function tempDir(tag: string): string {
