@@ -240,11 +240,45 @@ export class LineRing implements Sink8 {
     return chunk;
   }
 
+  /**
+   * Writes the fields of line `p` of `bin` at `out[o]` (dictionary entries with their
+   * comma, or small integers), ends the line, and returns the new offset.
+   */
+  private writeFields(bin: Int32Array, p: number, out: Buffer, ov: DataView, av: DataView, o: number): number {
+    const { offsets, lengths } = this.dict;
+    const fields = this.fields;
+    for (let f = 1; f <= fields; f++) {
+      const id = bin[p + f]!;
+      if (id >= 0) {
+        // entry with its comma, 4 bytes at a time, then step back over the overshoot
+        let s = offsets[id]!;
+        const end = s + lengths[id]!;
+        while (s < end) {
+          ov.setUint32(o, av.getUint32(s, true), true);
+          s += 4;
+          o += 4;
+        }
+        o -= s - end;
+      } else if (id !== SKIP) {
+        let v = -id - 1;
+        let l = 1;
+        for (let x = v; x >= 10; x = (x / 10) | 0) l++;
+        for (let q = o + l - 1; q >= o; q--) {
+          out[q] = 48 + (v % 10);
+          v = (v / 10) | 0;
+        }
+        o += l;
+        out[o++] = 44;
+      }
+    }
+    out[o - 1] = 10; // the last field's comma becomes the newline
+    return o;
+  }
+
   /** Writes the lines in `order` (generation order within a second): the fast path. */
   private writePlain(bin: Int32Array, order: Int32Array, n: number, sink: (bytes: Buffer, lines: number) => void): void {
-    const { arena, offsets, lengths } = this.dict;
+    const { arena } = this.dict;
     const av = new DataView(arena.buffer, arena.byteOffset, arena.byteLength);
-    const fields = this.fields;
     const out = this.out;
     const ov = new DataView(out.buffer, out.byteOffset, out.byteLength);
     let o = 0;
@@ -274,31 +308,7 @@ export class LineRing implements Sink8 {
       ov.setUint32(o + 4, t1, true);
       ov.setUint32(o + 8, t2, true);
       o += tl;
-      for (let f = 1; f <= fields; f++) {
-        const id = bin[p + f]!;
-        if (id >= 0) {
-          // entry with its comma, 4 bytes at a time, then step back over the overshoot
-          let s = offsets[id]!;
-          const end = s + lengths[id]!;
-          while (s < end) {
-            ov.setUint32(o, av.getUint32(s, true), true);
-            s += 4;
-            o += 4;
-          }
-          o -= s - end;
-        } else if (id !== SKIP) {
-          let v = -id - 1;
-          let l = 1;
-          for (let x = v; x >= 10; x = (x / 10) | 0) l++;
-          for (let q = o + l - 1; q >= o; q--) {
-            out[q] = 48 + (v % 10);
-            v = (v / 10) | 0;
-          }
-          o += l;
-          out[o++] = 44;
-        }
-      }
-      out[o - 1] = 10; // the last field's comma becomes the newline
+      o = this.writeFields(bin, p, out, ov, av, o);
       lines++;
       if (o >= CHUNK_BYTES) {
         sink(this.copyOut(out, o), lines);
@@ -311,9 +321,8 @@ export class LineRing implements Sink8 {
 
   /** Writes the lines in `order`, each second's lines sorted by bytes. */
   private writeSorted(bin: Int32Array, order: Int32Array, n: number, sink: (bytes: Buffer, lines: number) => void): void {
-    const { arena, offsets, lengths } = this.dict;
+    const { arena } = this.dict;
     const av = new DataView(arena.buffer, arena.byteOffset, arena.byteLength);
-    const fields = this.fields;
     let out = this.out;
     let ov = new DataView(out.buffer, out.byteOffset, out.byteLength);
     let o = 0;
@@ -366,31 +375,7 @@ export class LineRing implements Sink8 {
       ov.setUint32(o + 4, t1, true);
       ov.setUint32(o + 8, t2, true);
       o += tl;
-      for (let f = 1; f <= fields; f++) {
-        const id = bin[p + f]!;
-        if (id >= 0) {
-          // entry with its comma, 4 bytes at a time, then step back over the overshoot
-          let s = offsets[id]!;
-          const end = s + lengths[id]!;
-          while (s < end) {
-            ov.setUint32(o, av.getUint32(s, true), true);
-            s += 4;
-            o += 4;
-          }
-          o -= s - end;
-        } else if (id !== SKIP) {
-          let v = -id - 1;
-          let l = 1;
-          for (let x = v; x >= 10; x = (x / 10) | 0) l++;
-          for (let q = o + l - 1; q >= o; q--) {
-            out[q] = 48 + (v % 10);
-            v = (v / 10) | 0;
-          }
-          o += l;
-          out[o++] = 44;
-        }
-      }
-      out[o - 1] = 10; // the last field's comma becomes the newline
+      o = this.writeFields(bin, p, out, ov, av, o);
       lines++;
     }
   }
