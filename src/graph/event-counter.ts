@@ -17,7 +17,7 @@
  * where the body goes, so the {@link EventCounter.insert} that follows does not
  * probe again.
  */
-import { hashBytes } from "./hash.js";
+import { hashView, ViewCache } from "./hash.js";
 
 /**
  * @example
@@ -50,6 +50,7 @@ export class EventCounter {
     this.slots = new Int32Array(4 * cap);
     this.mask = cap - 1;
     this.arena = new Uint8Array(expected * 64);
+    this.arenaView = new DataView(this.arena.buffer);
     this.counts = new Float64Array(expected);
     this.payload = new Int32Array(expected * Math.max(1, width));
   }
@@ -64,9 +65,12 @@ export class EventCounter {
     return this.arena.byteLength + this.counts.byteLength + this.payload.byteLength + this.slots.byteLength;
   }
 
-  /** Hash of `buf[s, e)` ({@link hashBytes}). */
+  private views = new ViewCache();
+  private arenaView: DataView;
+
+  /** Hash of `buf[s, e)` (MurmurHash3, `src/graph/hash.ts`). */
   hash(buf: Uint8Array, s: number, e: number): number {
-    return hashBytes(buf, s, e, 0x9747b28c);
+    return hashView(this.views.of(buf), s, e, 0x9747b28c);
   }
 
   /** Entry of the body `buf[s, e)` with hash `h`, or -1. */
@@ -83,9 +87,16 @@ export class EventCounter {
         return -1;
       }
       if (slots[4 * p + 1] === h && slots[4 * p + 3] === len) {
-        const a = this.arena;
+        // Four bytes at a time, then the tail.
+        const av = this.arenaView;
+        const bv = this.views.of(buf);
         let o = slots[4 * p + 2]!;
         let i = s;
+        while (i + 4 <= e && av.getInt32(o, true) === bv.getInt32(i, true)) {
+          o += 4;
+          i += 4;
+        }
+        const a = this.arena;
         while (i < e && a[o] === buf[i]) {
           o++;
           i++;
@@ -105,6 +116,7 @@ export class EventCounter {
       const grown = new Uint8Array(Math.max(this.arena.length * 2, this.used + len));
       grown.set(this.arena.subarray(0, this.used));
       this.arena = grown;
+      this.arenaView = new DataView(grown.buffer);
     }
     const arena = this.arena;
     const start = this.used;
@@ -141,6 +153,7 @@ export class EventCounter {
       const grown = new Uint8Array(this.used + bytes);
       grown.set(this.arena.subarray(0, this.used));
       this.arena = grown;
+      this.arenaView = new DataView(grown.buffer);
     }
   }
 

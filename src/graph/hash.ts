@@ -36,3 +36,59 @@ export function hashBytes(buf: Uint8Array, s: number, e: number, seed: number): 
   h = Math.imul(h, 0xc2b2ae35);
   return h ^ (h >>> 16);
 }
+
+/**
+ * {@link hashBytes} of the bytes `[s, e)` under `view`, reading four bytes at a
+ * time (same value, fewer loads: the hot path's variant).
+ *
+ * @example
+ * const b = Buffer.from("C586");
+ * hashView(new DataView(b.buffer, b.byteOffset, b.length), 0, 4, 0) === hashBytes(b, 0, 4, 0); // true
+ */
+export function hashView(view: DataView, s: number, e: number, seed: number): number {
+  let h = seed | 0;
+  let i = s;
+  for (; i + 4 <= e; i += 4) {
+    let k = view.getInt32(i, true);
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  let k = 0;
+  for (let j = 0; i < e; i++, j += 8) k |= view.getUint8(i) << j;
+  if (k !== 0) {
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+  }
+  h ^= e - s;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/**
+ * A DataView over the same bytes as `buf`, remembered for the last buffer seen
+ * (hot paths call with the same buffer many times in a row).
+ *
+ * @example
+ * const views = new ViewCache();
+ * const b = Buffer.from("abcd");
+ * views.of(b) === views.of(b); // true
+ */
+export class ViewCache {
+  private buf: Uint8Array | undefined;
+  private view = new DataView(new ArrayBuffer(0));
+
+  of(buf: Uint8Array): DataView {
+    if (buf !== this.buf) {
+      this.buf = buf;
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    return this.view;
+  }
+}
