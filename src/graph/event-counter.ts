@@ -17,7 +17,7 @@
  * where the body goes, so the {@link EventCounter.insert} that follows does not
  * probe again.
  */
-import { hashView, ViewCache } from "./hash.js";
+import { hashBytes } from "./hash.js";
 
 /**
  * @example
@@ -50,7 +50,6 @@ export class EventCounter {
     this.slots = new Int32Array(4 * cap);
     this.mask = cap - 1;
     this.arena = new Uint8Array(expected * 64);
-    this.arenaView = new DataView(this.arena.buffer);
     this.counts = new Float64Array(expected);
     this.payload = new Int32Array(expected * Math.max(1, width));
   }
@@ -65,12 +64,9 @@ export class EventCounter {
     return this.arena.byteLength + this.counts.byteLength + this.payload.byteLength + this.slots.byteLength;
   }
 
-  private views = new ViewCache();
-  private arenaView: DataView;
-
-  /** Hash of `buf[s, e)` (MurmurHash3, `src/graph/hash.ts`). */
+  /** Hash of `buf[s, e)` ({@link hashBytes}). */
   hash(buf: Uint8Array, s: number, e: number): number {
-    return hashView(this.views.of(buf), s, e, 0x9747b28c);
+    return hashBytes(buf, s, e, 0x9747b28c);
   }
 
   /** Entry of the body `buf[s, e)` with hash `h`, or -1. */
@@ -87,16 +83,9 @@ export class EventCounter {
         return -1;
       }
       if (slots[4 * p + 1] === h && slots[4 * p + 3] === len) {
-        // Four bytes at a time, then the tail.
-        const av = this.arenaView;
-        const bv = this.views.of(buf);
+        const a = this.arena;
         let o = slots[4 * p + 2]!;
         let i = s;
-        while (i + 4 <= e && av.getInt32(o, true) === bv.getInt32(i, true)) {
-          o += 4;
-          i += 4;
-        }
-        const a = this.arena;
         while (i < e && a[o] === buf[i]) {
           o++;
           i++;
@@ -116,7 +105,6 @@ export class EventCounter {
       const grown = new Uint8Array(Math.max(this.arena.length * 2, this.used + len));
       grown.set(this.arena.subarray(0, this.used));
       this.arena = grown;
-      this.arenaView = new DataView(grown.buffer);
     }
     const arena = this.arena;
     const start = this.used;
@@ -153,7 +141,6 @@ export class EventCounter {
       const grown = new Uint8Array(this.used + bytes);
       grown.set(this.arena.subarray(0, this.used));
       this.arena = grown;
-      this.arenaView = new DataView(grown.buffer);
     }
   }
 

@@ -89,11 +89,7 @@ export function compilePlan(plan: EventPlan, builder: CompactBuilder, schema: St
     counter: opts.dedupe ? new EventCounter(width) : undefined,
     maxDistinct: opts.maxDistinct,
   };
-  if (c.counter !== undefined) {
-    // Clique bodies stay bodies until the freeze (src/graph/assemble.ts); pair plans go through the edge table.
-    if (c.pairs === undefined) builder.addBodies(c.counter);
-    else builder.onFlush(() => flushCompiled(c));
-  }
+  if (c.counter) builder.onFlush(() => flushCompiled(c));
   return c;
 }
 
@@ -106,7 +102,6 @@ export function flushCompiled(c: CompiledPlan): void {
   const counts = counter.counts;
   for (let id = 0; id < counter.size; id++) emitEdges(c, payload, id * w, counts[id]!);
   counter.clear();
-  c.builder.changed();
 }
 
 function isNa(buf: Uint8Array, s: number, e: number): boolean {
@@ -174,14 +169,6 @@ export function internEvent(c: CompiledPlan, buf: Uint8Array): void {
       else last[i] = id = table.internPrefixed(prefixes[i]!, buf, s, e);
     }
     ids[i] = id;
-  }
-  if (c.pairs === undefined && plan.duplicates === "set") {
-    // A clique over the set of the event's vertices: a repeated id is kept once.
-    for (let i = 1; i < nf; i++) {
-      const id = ids[i]!;
-      if (id < 0) continue;
-      for (let j = 0; j < i; j++) if (ids[j] === id) ids[i] = -1;
-    }
   }
 }
 
@@ -284,7 +271,6 @@ export function addLines(
   const fields = c?.fields ?? createLineFields(fc + 1);
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   const counter = c?.counter;
-  c?.builder.changed();
   if (counter !== undefined && count > 4096) {
     // Pre-size for half the batch's lines being new bodies (real hours repeat about half their lines).
     const half = Math.min(count >> 1, c!.maxDistinct);
@@ -325,10 +311,7 @@ export function addLines(
         const payload = counter.payload;
         const ids = c.ids;
         for (let q = 0, o = id * counter.width; q < ids.length; q++, o++) payload[o] = ids[q]!;
-        if (counter.size >= c.maxDistinct) {
-          if (c.pairs === undefined) c.builder.consolidate();
-          else flushCompiled(c);
-        }
+        if (counter.size >= c.maxDistinct) flushCompiled(c);
       } else {
         emitEdges(c, c.ids, 0, 1);
       }

@@ -7,18 +7,16 @@
  * fast path interns a field with its field's prefix without concatenating, and
  * a lookup compares one int and the value bytes. The string path splits a name
  * at its first `::` (names without `::` have the empty prefix), so a prefix may
- * contain `::` only at its end. Values live in one growing byte arena; one
- * open-addressing hash per prefix (linear probing, MurmurHash3 of the value
- * seeded by the prefix) maps them to ids. A per-prefix table is small (a hub
- * field's few values stay in L1, a user field's in L2), and each slot holds the
- * id next to its hash, so a probe touches one cache line and the vertex arrays
- * only on a hash match.
+ * contain `::` only at its end. Values live in one growing byte arena; an
+ * open-addressing hash (linear probing, MurmurHash3 of the value seeded by the
+ * prefix) maps them to ids. Each slot holds the id next to its hash, so a probe
+ * touches one cache line and the vertex arrays only on a hash match.
  * Strings are decoded lazily ({@link VertexTable.name}).
  *
  * Source: the usual interning of columnar engines (e.g. Arrow dictionary
  * builders); MurmurHash3 (Appleby).
  */
-import { hashBytes, ViewCache } from "./hash.js";
+import { hashBytes } from "./hash.js";
 import { nameOrder } from "./csr.js";
 
 const ENCODER = new TextEncoder();
@@ -36,27 +34,6 @@ export interface VertexPrefix {
   readonly seed: number;
   /** The prefix as a string (`""` or ending in `::`). */
   readonly text: string;
-}
-
-/** Ints per hash slot (32 bytes: half a cache line). */
-const SLOT = 8;
-/** Value bytes held in a slot. */
-const INLINE = 16;
-
-/** One step of MurmurHash3's body on a 32-bit word. */
-function mixWord(h: number, k: number): number {
-  k = Math.imul(k, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  h ^= Math.imul(k, 0x1b873593);
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
-}
-
-/** The hash table of one prefix's values. */
-interface PrefixTable {
-  slots: Int32Array;
-  mask: number;
-  size: number;
 }
 
 function seedOf(id: number): number {
@@ -82,13 +59,9 @@ export class VertexTable {
   /** offsets[i]..offsets[i+1] are the value bytes of vertex i. */
   private offsets: Uint32Array;
   private prefixOf: Int32Array;
-  /** One hash table per prefix id: slots of {@link SLOT} ints (vertex id + 1, 0 = empty; hash; length; four words of the value's first bytes). */
-  private tables: PrefixTable[] = [];
-  private views = new ViewCache();
-  /** Scratch: the hash, length and packed words of the last probed value. */
-  private readonly key = new Int32Array(6);
-  /** Initial slots of a new prefix's table. */
-  private readonly initialSlots: number;
+  /** Hash slots, two ints each: vertex id + 1 (0 = empty), then the name's hash. */
+  private slots: Int32Array;
+  private mask: number;
   private count = 0;
   private names: (string | undefined)[] = [];
   private prefixes: VertexPrefix[] = [];
@@ -96,8 +69,9 @@ export class VertexTable {
 
   constructor(expectedVertices = 1024) {
     let cap = 16;
-    while (cap * 3 < Math.min(expectedVertices, 1 << 12) * 4) cap *= 2;
-    this.initialSlots = cap;
+    while (cap < expectedVertices * 2) cap *= 2;
+    this.slots = new Int32Array(2 * cap);
+    this.mask = cap - 1;
     this.offsets = new Uint32Array(Math.max(16, expectedVertices + 1));
     this.prefixOf = new Int32Array(this.offsets.length);
     this.arena = new Uint8Array(Math.max(1024, expectedVertices * 16));
@@ -122,7 +96,6 @@ export class VertexTable {
     }
     p = Object.freeze({ id: this.prefixes.length, seed: seedOf(this.prefixes.length), text });
     this.prefixes.push(p);
-    this.tables.push({ slots: new Int32Array(SLOT * this.initialSlots), mask: this.initialSlots - 1, size: 0 });
     this.prefixByText.set(text, p);
     return p;
   }
@@ -151,9 +124,17 @@ export class VertexTable {
   }
 
   private lookup(prefix: VertexPrefix, bytes: Uint8Array, start: number, end: number): number {
-    const t = this.tables[prefix.id]!;
-    const s = this.probe(t, prefix.seed, bytes, start, end);
-    return t.slots[SLOT * s]! - 1;
+    const h = hashBytes(bytes, start, end, prefix.seed);
+    const slots = this.slots;
+    const mask = this.mask;
+    let s = h & mask;
+    for (;;) {
+      const id1 = slots[2 * s]!;
+      if (id1 === 0) return -1;
+      const id = id1 - 1;
+      if (slots[2 * s + 1] === h && this.prefixOf[id] === prefix.id && this.same(id, bytes, start, end)) return id;
+      s = (s + 1) & mask;
+    }
   }
 
   /**
@@ -172,78 +153,20 @@ export class VertexTable {
     return true;
   }
 
-  /**
-   * The slot of `bytes[start..end)` in table `t`: the value's slot, or the
-   * empty slot where it goes. The first {@link INLINE} bytes are packed into
-   * four words, hashed and compared in the slot itself (one cache line);
-   * longer values also compare their bytes in the arena. The packed words and
-   * hash are left in `this.key` for an insertion.
-   */
-  private probe(t: PrefixTable, seed: number, bytes: Uint8Array, start: number, end: number): number {
-    const len = end - start;
-    const m = len < INLINE ? start + len : start + INLINE;
-    let w0 = 0;
-    let w1 = 0;
-    let w2 = 0;
-    let w3 = 0;
-    let i = start;
-    if (m + 4 <= bytes.length) {
-      // Whole words (reading up to 3 bytes past the value, masked off).
-      const v = this.views.of(bytes);
-      const r = m - start;
-      if (r > 0) w0 = r >= 4 ? v.getInt32(i, true) : v.getInt32(i, true) & ((1 << (8 * r)) - 1);
-      if (r > 4) w1 = r >= 8 ? v.getInt32(i + 4, true) : v.getInt32(i + 4, true) & ((1 << (8 * (r - 4))) - 1);
-      if (r > 8) w2 = r >= 12 ? v.getInt32(i + 8, true) : v.getInt32(i + 8, true) & ((1 << (8 * (r - 8))) - 1);
-      if (r > 12) w3 = r >= 16 ? v.getInt32(i + 12, true) : v.getInt32(i + 12, true) & ((1 << (8 * (r - 12))) - 1);
-    } else {
-      for (let k = 0; i < m && k < 32; i++, k += 8) w0 |= bytes[i]! << k;
-      for (let k = 0; i < m && k < 32; i++, k += 8) w1 |= bytes[i]! << k;
-      for (let k = 0; i < m && k < 32; i++, k += 8) w2 |= bytes[i]! << k;
-      for (let k = 0; i < m && k < 32; i++, k += 8) w3 |= bytes[i]! << k;
-    }
-    let h: number;
-    if (len <= INLINE) {
-      h = seed ^ len;
-      h = mixWord(h, w0);
-      h = mixWord(h, w1);
-      h = mixWord(h, w2);
-      h = mixWord(h, w3);
-      h ^= h >>> 16;
-      h = Math.imul(h, 0x85ebca6b);
-      h ^= h >>> 13;
-      h = Math.imul(h, 0xc2b2ae35);
-      h ^= h >>> 16;
-    } else h = hashBytes(bytes, start, end, seed);
-    const key = this.key;
-    key[0] = h;
-    key[1] = len;
-    key[2] = w0;
-    key[3] = w1;
-    key[4] = w2;
-    key[5] = w3;
-    const slots = t.slots;
-    const mask = t.mask;
-    let s = h & mask;
-    for (;;) {
-      const o = SLOT * s;
-      const id1 = slots[o]!;
-      if (id1 === 0) return s;
-      if (slots[o + 1] === h && slots[o + 2] === len && slots[o + 3] === w0 && slots[o + 4] === w1 && slots[o + 5] === w2 && slots[o + 6] === w3) {
-        if (len <= INLINE || this.same(id1 - 1, bytes, start, end)) return s;
-      }
-      s = (s + 1) & mask;
-    }
-  }
-
   /** Id of the name `prefix.text + bytes[start..end)` (UTF-8), interning it if new. Hot path. */
   internPrefixed(prefix: VertexPrefix, bytes: Uint8Array, start: number, end: number): number {
+    const h = hashBytes(bytes, start, end, prefix.seed);
     const pid = prefix.id;
-    const t = this.tables[pid]!;
-    const s = this.probe(t, prefix.seed, bytes, start, end);
-    const slots = t.slots;
-    const o = SLOT * s;
-    const id1 = slots[o]!;
-    if (id1 !== 0) return id1 - 1;
+    const slots = this.slots;
+    const mask = this.mask;
+    let s = h & mask;
+    for (;;) {
+      const id1 = slots[2 * s]!;
+      if (id1 === 0) break;
+      const id = id1 - 1;
+      if (slots[2 * s + 1] === h && this.prefixOf[id] === pid && this.same(id, bytes, start, end)) return id;
+      s = (s + 1) & mask;
+    }
     // New vertex.
     const id = this.count;
     if (id >= MAX_VERTICES) throw new Error(`${MODULE}: more than ${MAX_VERTICES} vertices`);
@@ -256,9 +179,9 @@ export class VertexTable {
     }
     if (id + 2 > this.offsets.length) {
       const cap = this.offsets.length * 2;
-      const off = new Uint32Array(cap);
-      off.set(this.offsets);
-      this.offsets = off;
+      const o = new Uint32Array(cap);
+      o.set(this.offsets);
+      this.offsets = o;
       const ps = new Int32Array(cap);
       ps.set(this.prefixOf);
       this.prefixOf = ps;
@@ -269,27 +192,29 @@ export class VertexTable {
     this.arenaUsed = k;
     this.offsets[id + 1] = k;
     this.prefixOf[id] = pid;
-    const key = this.key;
-    slots[o] = id + 1;
-    for (let j = 0; j < 6; j++) slots[o + 1 + j] = key[j]!;
+    slots[2 * s] = id + 1;
+    slots[2 * s + 1] = h;
     this.count = id + 1;
-    if (++t.size * 4 > (t.mask + 1) * 3) this.rehash(t);
+    if (this.count * 2 > this.mask + 1) this.rehash();
     return id;
   }
 
-  private rehash(t: PrefixTable): void {
-    const old = t.slots;
-    const cap = (t.mask + 1) * 2;
-    const slots = new Int32Array(SLOT * cap);
+  private rehash(): void {
+    const old = this.slots;
+    const cap = (this.mask + 1) * 2;
+    const slots = new Int32Array(2 * cap);
     const mask = cap - 1;
-    for (let i = 0; i < old.length; i += SLOT) {
-      if (old[i] === 0) continue;
-      let s = old[i + 1]! & mask;
-      while (slots[SLOT * s] !== 0) s = (s + 1) & mask;
-      for (let j = 0; j < SLOT; j++) slots[SLOT * s + j] = old[i + j]!;
+    for (let i = 0; i < old.length; i += 2) {
+      const id1 = old[i]!;
+      if (id1 === 0) continue;
+      const h = old[i + 1]!;
+      let s = h & mask;
+      while (slots[2 * s] !== 0) s = (s + 1) & mask;
+      slots[2 * s] = id1;
+      slots[2 * s + 1] = h;
     }
-    t.slots = slots;
-    t.mask = mask;
+    this.slots = slots;
+    this.mask = mask;
   }
 
   /** The name of vertex `id` (decoded once, then cached). */
@@ -404,8 +329,6 @@ export class VertexTable {
 
   /** Bytes held (arena, offsets, prefix ids, slots): for memory accounting. */
   get byteLength(): number {
-    let n = this.arena.byteLength + this.offsets.byteLength + this.prefixOf.byteLength;
-    for (const t of this.tables) n += t.slots.byteLength;
-    return n;
+    return this.arena.byteLength + this.offsets.byteLength + this.prefixOf.byteLength + this.slots.byteLength;
   }
 }

@@ -2,18 +2,13 @@
  * The `compact` graph builder: interned vertex ids ({@link VertexTable}), an
  * open-addressing hash of edge weights ({@link EdgeTable}), frozen into CSR.
  * The fast path of graph building: `addCliqueIds` takes ids straight from the
- * byte-level interning of parsed fields (see `src/graph/events.ts`), and the
- * distinct event bodies of clique plans stay as bodies until the freeze, which
- * assembles the CSR from bodies, edge table and absorbed graphs at once
- * (`src/graph/assemble.ts`). The frozen graph is kept until the next change.
+ * byte-level interning of parsed fields (see `src/graph/events.ts`).
  *
  * Measured against graphology in `bench/graph.ts`; toolchain.md reports
  * 1.8 s vs 25-32 s for the same 2e6-edge graph.
  */
-import { type Csr } from "../csr.js";
+import { forEachEdge, type Csr } from "../csr.js";
 import { EdgeTable } from "../edge-table.js";
-import { assembleCsr, type CliqueBodies, type MappedCsr } from "../assemble.js";
-import { typedCliqueCsr } from "../typed-cliques.js";
 import { VertexTable } from "../vertex-table.js";
 import { readGraph, writeGraph } from "../format/tlg.js";
 import type { GraphBuilder, GraphWriteOptions } from "./builder.js";
@@ -55,75 +50,23 @@ export class CompactBuilder implements GraphBuilder {
   }
 
   get edgeCount(): number {
-    const g = this.toCsr();
-    let loops = 0;
-    for (let u = 0; u < g.names.length; u++) {
-      for (let k = g.offsets[u]!; k < g.offsets[u + 1]!; k++) if (g.targets[k] === u) loops++;
-    }
-    return (g.targets.length + loops) / 2;
+    this.flush();
+    return this.edges.size;
   }
 
   private flushers: (() => void)[] = [];
-  private bodies: (CliqueBodies & { clear(): void })[] = [];
-  private graphs: MappedCsr[] = [];
-  private frozen: Csr | undefined;
 
   /**
    * Registers work to run before the edges are read (e.g. the fast path's
-   * counted distinct events of pair plans, `src/graph/events.ts`).
+   * counted distinct events, `src/graph/events.ts`).
    */
   onFlush(fn: () => void): void {
     this.flushers.push(fn);
   }
 
-  /**
-   * Registers distinct clique bodies (the fast path's event counter): read,
-   * not copied, at every freeze. Their owner calls {@link changed} when they
-   * change; {@link consolidate} clears them.
-   */
-  addBodies(bodies: CliqueBodies & { clear(): void }): void {
-    this.bodies.push(bodies);
-    this.frozen = undefined;
-  }
-
-  /** Drops the frozen graph: called by every change (and by owners of registered bodies). */
-  changed(): void {
-    this.frozen = undefined;
-  }
-
-  /** Runs the registered flushers: every pending event is in the edge table or a body source after this. */
+  /** Runs the registered flushers: every pending event is in the edge table after this. */
   flush(): void {
     for (const f of this.flushers) f();
-  }
-
-  /**
-   * Folds everything added so far into one frozen graph, then empties the edge
-   * table and the registered bodies (bounded memory on long intervals).
-   */
-  consolidate(): void {
-    this.flush();
-    const m = this.assemble();
-    this.graphs = m.csr.names.length > 0 ? [m] : [];
-    this.edges.clear();
-    for (const b of this.bodies) b.clear();
-    this.frozen = undefined; // more may be added in the same batch
-  }
-
-  private assemble(): MappedCsr {
-    const names = this.vertices.allNames();
-    const sortIds = (ids: number[]): number[] => this.vertices.nameOrder(ids, names);
-    const vertexCount = this.vertices.size;
-    // Bodies with one vertex type per position are frozen block by block; the rest merge row by row.
-    const graphs = [...this.graphs];
-    const bodies: CliqueBodies[] = [];
-    for (const b of this.bodies) {
-      if (b.size === 0) continue;
-      const m = typedCliqueCsr(b, { vertexCount, names, sortIds });
-      if (m === undefined) bodies.push(b);
-      else if (m.csr.names.length > 0) graphs.push(m);
-    }
-    if (bodies.length === 0 && this.edges.size === 0 && graphs.length === 1) return graphs[0]!;
-    return assembleCsr({ vertexCount, bodies, edges: this.edges, graphs }, { names, sortIds });
   }
 
   /** A builder holding the graph of a file (`.tlg`/`.tlg.gz`), to add to or absorb into. */
@@ -140,7 +83,6 @@ export class CompactBuilder implements GraphBuilder {
 
   /** Fast path: the clique over `ids[0..n)` (positions, networkx semantics). */
   addCliqueIds(ids: ArrayLike<number>, n: number, weight = 1): void {
-    this.frozen = undefined;
     const edges = this.edges;
     for (let i = 0; i < n; i++) {
       const a = ids[i]!;
@@ -150,7 +92,6 @@ export class CompactBuilder implements GraphBuilder {
 
   /** Fast path: one weighted edge between vertex ids. */
   addEdgeIds(u: number, v: number, weight = 1): void {
-    this.frozen = undefined;
     this.edges.add(u, v, weight);
   }
 
@@ -161,36 +102,28 @@ export class CompactBuilder implements GraphBuilder {
   }
 
   addEdge(u: string, v: string, weight = 1): void {
-    this.frozen = undefined;
     this.edges.add(this.vertices.intern(u), this.vertices.intern(v), weight);
   }
 
-  /** Adds another graph's weights: a frozen graph is kept as is (mapped to this table's ids) and merged at the freeze. */
   absorb(other: GraphBuilder | Csr | string): void {
     const g = typeof other === "string" ? readGraph(other) : "offsets" in other ? other : other.toCsr();
-    if (g.names.length === 0) return;
-    const ids = new Int32Array(g.names.length);
-    for (let i = 0; i < g.names.length; i++) ids[i] = this.vertices.intern(g.names[i]!);
-    this.graphs.push({ csr: g, ids });
-    this.frozen = undefined;
+    const map = new Int32Array(g.names.length);
+    for (let i = 0; i < g.names.length; i++) map[i] = this.vertices.intern(g.names[i]!);
+    forEachEdge(g, (u, v, w) => this.edges.add(map[u]!, map[v]!, w));
   }
 
-  /** The graph frozen (vertices in name order); the same object until the next change. */
   toCsr(): Csr {
     this.flush();
-    if (this.frozen === undefined) this.frozen = this.assemble().csr;
-    return this.frozen;
+    const names = this.vertices.allNames();
+    return this.edges.toCsr(names, true, (ids) => this.vertices.nameOrder(ids, names));
   }
 
   write(path: string, options: GraphWriteOptions = {}): void {
     writeGraph(path, this.toCsr(), options);
   }
 
-  /** Bytes held by the vertex table, the edge table, the registered bodies and the frozen graphs kept. */
+  /** Bytes held by the vertex and edge tables. */
   get byteLength(): number {
-    let n = this.vertices.byteLength + this.edges.byteLength;
-    for (const b of this.bodies) n += "byteLength" in b ? (b as { byteLength: number }).byteLength : b.payload.byteLength + b.counts.byteLength;
-    for (const g of this.graphs) n += g.ids.byteLength + g.csr.offsets.byteLength + g.csr.targets.byteLength + g.csr.weights.byteLength;
-    return n;
+    return this.vertices.byteLength + this.edges.byteLength;
   }
 }
