@@ -100,7 +100,12 @@ export function createAtomicStream(path: string, options: AtomicStreamOptions = 
 
 /**
  * Deletes temporary files left in `folder` (not recursive) by a crashed run.
+ * Temporaries of a process still running (the pid in their name: another run
+ * writing the same folder at the same time, or this process) are left alone.
  * Returns how many were removed.
+ *
+ * @example
+ * removeStaleTemporaries("data/lanl/raw"); // 0 after a clean run
  */
 export function removeStaleTemporaries(folder: string): number {
   let removed = 0;
@@ -111,10 +116,28 @@ export function removeStaleTemporaries(folder: string): number {
     return 0;
   }
   for (const name of names) {
-    if (name.startsWith(".") && name.endsWith(TMP_SUFFIX)) {
-      rmSync(join(folder, name), { force: true });
-      removed += 1;
-    }
+    if (!name.startsWith(".") || !name.endsWith(TMP_SUFFIX)) continue;
+    const pid = ownerOf(name);
+    if (pid !== undefined && isRunning(pid)) continue;
+    rmSync(join(folder, name), { force: true });
+    removed += 1;
   }
   return removed;
+}
+
+/** The pid in a temporary's name (`.<name>.<pid>.<n>.partial`), if any. */
+function ownerOf(name: string): number | undefined {
+  const m = /\.(\d+)\.\d+\.partial$/.exec(name);
+  return m === null ? undefined : Number(m[1]);
+}
+
+/** Whether process `pid` exists (on this machine). */
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
