@@ -23,6 +23,8 @@ options:
                        real campaign days 1-29), none
   --attack-scale F     multiply the red-team labels per campaign day (default 1 = real counts,
                        up to 55 per hour; e.g. 0.1 for a rarer, harder-to-see campaign)
+  --gaps G             lanl: no flows on days 24-25, 30-35 and 37-57, as in LANL cyber1
+                       (default); none: every stream on every day
   --byte-order         within each second, write lines in byte order as LANL's files are
                        (default: generation order, about 25% faster; both sorted by time)
   --streams LIST       comma-separated subset of ${SYNTH_STREAMS.join(",")} (default all)
@@ -46,6 +48,7 @@ export async function run(argv: string[]): Promise<number> {
       redteam: { type: "string" },
       "attack-scale": { type: "string" },
       "byte-order": { type: "boolean" },
+      gaps: { type: "string" },
       streams: { type: "string" },
       workers: { type: "string" },
       "gzip-level": { type: "string" },
@@ -76,6 +79,7 @@ export async function run(argv: string[]): Promise<number> {
       startDay: num("start-day"),
       attackScale: num("attack-scale"),
       byteOrder: values["byte-order"] === true ? true : undefined,
+      gaps: values.gaps as "lanl" | "none" | undefined,
       redteam: values.redteam as RedteamCalendar | undefined,
       streams: typeof values.streams === "string" ? (values.streams.split(",").map((s) => s.trim()) as SynthStream[]) : undefined,
       workers: num("workers"),

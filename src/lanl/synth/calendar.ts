@@ -39,6 +39,13 @@ export interface SynthOptions {
    * generation order, which is about 25% faster; both are sorted by time).
    */
   byteOrder?: boolean;
+  /**
+   * Days a stream is missing, as in LANL cyber1 (`"lanl"`: no flows on days 24–25,
+   * 30–35 and 37–57; the same lines as `"none"` on the other days), or none.
+   * LANL's two missing dns days are not documented, so dns is always complete.
+   * Default "lanl".
+   */
+  gaps?: "lanl" | "none";
 }
 
 /** Defaults of {@link SynthOptions}: the default data set of `make notebooks`. */
@@ -49,7 +56,31 @@ export const DEFAULTS: Readonly<Required<SynthOptions>> = Object.freeze({
   startDay: 0,
   attackScale: 1,
   byteOrder: false,
+  gaps: "lanl",
 });
+
+/** Days (0-based, inclusive ranges) on which LANL cyber1 has no events of a stream. */
+export const LANL_ABSENT_DAYS: Readonly<Partial<Record<SynthStream, readonly (readonly [number, number])[]>>> = Object.freeze({
+  flows: Object.freeze([
+    [24, 25],
+    [30, 35],
+    [37, 57],
+  ] as const),
+});
+
+/**
+ * Whether `stream` has events on `day` (0-based) under the `gaps` option.
+ *
+ * @example
+ * streamPresent("flows", 24, "lanl"); // false
+ * streamPresent("flows", 24, "none"); // true
+ * streamPresent("auth", 24, "lanl"); // true
+ */
+export function streamPresent(stream: SynthStream, day: number, gaps: "lanl" | "none"): boolean {
+  if (gaps === "none") return true;
+  for (const [a, b] of LANL_ABSENT_DAYS[stream] ?? []) if (day >= a && day <= b) return false;
+  return true;
+}
 
 /** Real LANL per-day volumes (events per day on days where the stream is present). */
 export const REAL_PER_DAY: Readonly<Record<SynthStream, number>> = Object.freeze({
@@ -91,6 +122,7 @@ export function resolveOptions(options: SynthOptions = {}): ResolvedOptions {
   if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) fail(`--seed must be an integer in 0..2^32-1, got ${o.seed}`);
   if (!Number.isInteger(o.startDay) || o.startDay < 0 || o.startDay > 10_000) fail(`--start-day must be an integer >= 0, got ${o.startDay}`);
   if (!(o.attackScale > 0) || o.attackScale > 10) fail(`--attack-scale must be in (0, 10], got ${o.attackScale}`);
+  if (o.gaps !== "lanl" && o.gaps !== "none") fail(`--gaps must be lanl or none, got '${String(o.gaps)}'`);
   return {
     ...o,
     firstHour: o.startDay * 24,

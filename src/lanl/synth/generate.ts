@@ -25,7 +25,7 @@ import { Worker } from "node:worker_threads";
 import { createAtomicStream, removeStaleTemporaries, tempPathFor, writeFileAtomic } from "../../io/atomic.js";
 import { compiledModule } from "../../io/repo.js";
 import { createProgress } from "../../notebook/progress.js";
-import { SYNTH_STREAMS, expectedPerDay, isWeekend, resolveOptions, weeklyMean, type ResolvedOptions, type SynthOptions, type SynthStream } from "./calendar.js";
+import { SYNTH_STREAMS, expectedPerDay, isWeekend, resolveOptions, streamPresent, weeklyMean, type ResolvedOptions, type SynthOptions, type SynthStream } from "./calendar.js";
 import { createContext, generateHours, type SynthContext } from "./streams.js";
 import { labelLine, type RedteamCalendar } from "./redteam.js";
 import { populationSizes } from "./entities.js";
@@ -100,8 +100,11 @@ export async function runJob(ctx: SynthContext, job: SynthJob, onProgress: (line
   file.once("error", fail);
   let total = 0;
   let pending = 0;
+  const gaps = ctx.options.gaps;
   for (const block of generateHours(ctx, job.stream, job.fromHour, job.toHour)) {
     if (failure) throw failure;
+    // A missing day's lines are generated (the next days' lines do not change) but not written.
+    if (!streamPresent(job.stream, Math.floor(block.hour / 24), gaps)) continue;
     total += block.lines;
     pending += block.lines;
     const size = block.bytes.length;
@@ -196,9 +199,14 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   removeStaleTemporaries(rawDir);
 
   // expected events, for the progress bar: weekends carry about 60% of a weekday's volume
-  let dayFactors = 0;
-  for (let d = resolved.startDay; d < resolved.startDay + resolved.days; d++) dayFactors += (isWeekend(d) ? 0.6 : 1) / weeklyMean(0.6);
-  const expected = streams.reduce((a, s) => a + expectedPerDay(s, resolved.scale) * dayFactors, 0);
+  const dayFactors = (stream: SynthStream): number => {
+    let f = 0;
+    for (let d = resolved.startDay; d < resolved.startDay + resolved.days; d++) {
+      if (streamPresent(stream, d, resolved.gaps)) f += (isWeekend(d) ? 0.6 : 1) / weeklyMean(0.6);
+    }
+    return f;
+  };
+  const expected = streams.reduce((a, s) => a + expectedPerDay(s, resolved.scale) * dayFactors(s), 0);
   const progress = createProgress({ label: "lanl synth", total: Math.round(expected), unit: "events", quiet: options.quiet });
   const jobs = planJobs(resolved, streams, rawDir, gzipLevel);
   const workers = Math.max(0, Math.min(options.workers ?? Math.min(4, availableParallelism()), jobs.length));
@@ -257,7 +265,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       JSON.stringify(
         {
           generator: "telemetry-lab lanl synth",
-          options: { days: resolved.days, scale: resolved.scale, seed: resolved.seed, startDay: resolved.startDay, redteam: calendar, attackScale: resolved.attackScale, byteOrder: resolved.byteOrder, gzipLevel },
+          options: { days: resolved.days, scale: resolved.scale, seed: resolved.seed, startDay: resolved.startDay, redteam: calendar, attackScale: resolved.attackScale, byteOrder: resolved.byteOrder, gaps: resolved.gaps, gzipLevel },
           population: populationSizes(resolved),
           redteam: {
             attackers: ctx.scenario.attackers.map((i) => ctx.world.computers[i]),

@@ -167,3 +167,26 @@ describe("generateHours: a range continued from the previous one", () => {
     }
   });
 });
+
+describe("gaps (LANL's missing flows days)", () => {
+  it("drops flows on days 24-25 and keeps every other line as it is without gaps", async () => {
+    const opts = { days: 3, startDay: 23, scale: 0.0005, workers: 0, quiet: true, streams: ["flows", "dns"] as SynthStream[] };
+    const withGaps = mkdtempSync(join(tmpdir(), "tl-synth-gaps-"));
+    const without = mkdtempSync(join(tmpdir(), "tl-synth-nogaps-"));
+    const r = await generate({ ...opts, out: withGaps });
+    await generate({ ...opts, gaps: "none", out: without });
+    const day = (l: string): number => Math.floor(Number(l.slice(0, l.indexOf(","))) / 86_400);
+    const flows = lines(withGaps, "flows");
+    const all = lines(without, "flows");
+    expect(new Set(flows.map(day))).toEqual(new Set([23]));
+    expect(new Set(all.map(day))).toEqual(new Set([23, 24, 25]));
+    expect(flows).toEqual(all.filter((l) => day(l) === 23));
+    expect(lines(withGaps, "dns")).toEqual(lines(without, "dns"));
+    expect(r.files.flows!.lines).toBe(flows.length);
+    expect(JSON.parse(readFileSync(join(withGaps, "synth.json"), "utf8")).options.gaps).toBe("lanl");
+  });
+
+  it("rejects an unknown gaps value", async () => {
+    await expect(generate({ out: mkdtempSync(join(tmpdir(), "tl-synth-bad-")), gaps: "some" as "none" })).rejects.toThrow(/--gaps must be lanl or none, got 'some'/);
+  });
+});
