@@ -115,6 +115,8 @@ interface Measure {
   fileBytesPerEdge: number;
   gzBytesPerEdge: number;
   nsPerByte?: number;
+  /** CPU seconds of: lines to distinct events (parse, intern, count), their edges into the edge table, the freeze to CSR. */
+  phases?: number[];
 }
 
 type Workload = "auth" | "auth-distinct" | "mixed";
@@ -179,6 +181,7 @@ function measure(kind: Kind, workload: Workload, scale: number, limit?: number):
   const c0 = cpuSeconds();
   let builder: GraphBuilder | undefined;
   let csr;
+  let phases: number[] | undefined;
   if (kind === "split") {
     const f = createLineFields(16);
     let x = 0;
@@ -195,7 +198,11 @@ function measure(kind: Kind, workload: Workload, scale: number, limit?: number):
       const c = builder instanceof CompactBuilder ? compilePlan(plan, builder, schema, { dedupe: kind !== "compact-nodedupe" }) : undefined;
       total += addLines(builder, plan, schema, p.buf, p.starts, p.ends, p.count, {}, c).events;
     }
+    phases = [cpuSeconds() - c0];
+    if (builder instanceof CompactBuilder) builder.flush();
+    phases.push(cpuSeconds() - c0 - phases[0]!);
     csr = builder.toCsr();
+    phases.push(cpuSeconds() - c0 - phases[0]! - phases[1]!);
   }
   const cpu = cpuSeconds() - c0;
   const wall = Number(process.hrtime.bigint() - w0) / 1e9;
@@ -213,6 +220,7 @@ function measure(kind: Kind, workload: Workload, scale: number, limit?: number):
     builderBytesPerEdge: builder instanceof CompactBuilder ? builder.byteLength / Math.max(1, edges) : NaN,
     fileBytesPerEdge: csr ? fileBytes / Math.max(1, edges) : NaN,
     gzBytesPerEdge: csr ? gzBytes / Math.max(1, edges) : NaN,
+    phases,
   };
 }
 
@@ -259,6 +267,12 @@ function main(argv: string[]): void {
   console.log("split = splitting lines into fields only (the parsing ceiling); compact-nodedupe = without distinct-event counting;");
   console.log(`graphology runs on the first ${graphologyLimit.toLocaleString("en-US")} lines of each stream (it is slow); rates are per CPU second of one core.`);
   console.log("B/edge mem = vertex + edge tables of the compact builder (capacity, not just the used part) per distinct edge.");
+  console.log("where the CPU time goes (compact): lines -> distinct events (split, intern, count) | their edges -> edge table | freeze to CSR");
+  for (const r of rows.filter((x) => x.phases !== undefined && x.label.startsWith("compact"))) {
+    const [a, b, c] = r.phases!;
+    const pct = (x: number): string => `${((100 * x) / r.cpuSeconds).toFixed(0)}%`;
+    console.log(`  ${r.label.padEnd(widths[0]!)}  ${fmt(a!, 2)} s (${pct(a!)}) | ${fmt(b!, 2)} s (${pct(b!)}) | ${fmt(c!, 2)} s (${pct(c!)})`);
+  }
 }
 
 if (process.argv[1]?.endsWith("graph.js")) main(process.argv.slice(2));
