@@ -282,7 +282,7 @@ function main(argv: string[]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   console.log(`graph building, arch all-category-no-attr, lines in memory, generator scale ${scale} (node ${process.version})`);
-  console.log(`machine calibration: a trivial byte loop costs ${fmt(cal.nsPerByte ?? NaN, 2)} ns/byte (it ranged 2.3-6.0 on the shared 2-core development host: compare runs made at similar values)`);
+  console.log(`machine calibration: a trivial byte loop costs ${fmt(cal.nsPerByte ?? NaN, 2)} ns/byte (it ranged 2.9-6.0 on the shared 2-core development host: compare runs made at similar values)`);
   console.log(line(header));
   for (const r of table) console.log(line(r));
   console.log("split = splitting lines into fields only (the parsing ceiling); compact-nodedupe = without distinct-event counting;");
