@@ -98,6 +98,43 @@ export const BIN_SECONDS = 3600;
 const CHUNK_BYTES = 1 << 22;
 
 /**
+ * The `time,` prefix of a line, as up to 12 bytes held in three 32-bit words, so that
+ * each line copies it with three stores (set once per second of data).
+ *
+ * @example
+ * const p = new TimePrefix(); p.set(86400); // "86400," : p.length === 6
+ */
+export class TimePrefix {
+  private readonly bytes = new DataView(new ArrayBuffer(12));
+  private w0 = 0;
+  private w1 = 0;
+  private w2 = 0;
+  /** Bytes of the prefix, comma included. */
+  length = 0;
+
+  /** Makes the prefix `t,` (t a non-negative integer below 10^11). */
+  set(t: number): void {
+    const tb = this.bytes;
+    let tl = 1;
+    for (let x = t; x >= 10; x = (x / 10) | 0) tl++;
+    for (let x = t, q = tl - 1; q >= 0; q--, x = (x / 10) | 0) tb.setUint8(q, 48 + (x % 10));
+    tb.setUint8(tl, 44);
+    this.length = tl + 1;
+    this.w0 = tb.getUint32(0, true);
+    this.w1 = tb.getUint32(4, true);
+    this.w2 = tb.getUint32(8, true);
+  }
+
+  /** Writes the prefix at `o` (12 bytes written, `length` kept); returns the offset after it. */
+  write(ov: DataView, o: number): number {
+    ov.setUint32(o, this.w0, true);
+    ov.setUint32(o + 4, this.w1, true);
+    ov.setUint32(o + 8, this.w2, true);
+    return o + this.length;
+  }
+}
+
+/**
  * Lines of one stream waiting to be written: hour bins of fixed-size int32 records
  * (`time, field ids…`), appended in any order, counting-sorted by second when the bin is
  * drained, then each second's lines sorted by bytes. No allocation per event.
@@ -112,6 +149,7 @@ export class LineRing implements Sink8 {
   private scratch = Buffer.allocUnsafe(65536);
   private lineStarts = new Int32Array(1024);
   private sortIdx = new Int32Array(1024);
+  private readonly time = new TimePrefix();
   /** Events accepted so far. */
   pushed = 0;
 
@@ -284,30 +322,15 @@ export class LineRing implements Sink8 {
     let o = 0;
     let lines = 0;
     let lastT = -1;
-    // "time," as up to 12 bytes, copied as three 32-bit words
-    const tb = new DataView(new ArrayBuffer(12));
-    let t0 = 0;
-    let t1 = 0;
-    let t2 = 0;
-    let tl = 0;
+    const time = this.time;
     for (let k = 0; k < n; k++) {
       const p = order[k]!;
       const t = bin[p]!;
       if (t !== lastT) {
         lastT = t;
-        tl = 1;
-        for (let x = t; x >= 10; x = (x / 10) | 0) tl++;
-        for (let x = t, q = tl - 1; q >= 0; q--, x = (x / 10) | 0) tb.setUint8(q, 48 + (x % 10));
-        tb.setUint8(tl, 44);
-        tl++;
-        t0 = tb.getUint32(0, true);
-        t1 = tb.getUint32(4, true);
-        t2 = tb.getUint32(8, true);
+        time.set(t);
       }
-      ov.setUint32(o, t0, true);
-      ov.setUint32(o + 4, t1, true);
-      ov.setUint32(o + 8, t2, true);
-      o += tl;
+      o = time.write(ov, o);
       o = this.writeFields(bin, p, out, ov, av, o);
       lines++;
       if (o >= CHUNK_BYTES) {
@@ -328,12 +351,7 @@ export class LineRing implements Sink8 {
     let o = 0;
     let lines = 0;
     let lastT = -1;
-    // "time," as up to 12 bytes, copied as three 32-bit words
-    const tb = new DataView(new ArrayBuffer(12));
-    let t0 = 0;
-    let t1 = 0;
-    let t2 = 0;
-    let tl = 0;
+    const time = this.time;
     // lines of the current second, sorted in byte order when the second is complete
     let secLines = 0;
     let lineStarts = this.lineStarts;
@@ -341,7 +359,7 @@ export class LineRing implements Sink8 {
       const p = k < n ? order[k]! : -1;
       const t = k < n ? bin[p]! : -2;
       if (t !== lastT) {
-        if (secLines > 1 && this.byteOrder) this.sortSecond(out, ov, o, secLines, tl);
+        if (secLines > 1 && this.byteOrder) this.sortSecond(out, ov, o, secLines, time.length);
         if (o >= CHUNK_BYTES || k === n) {
           if (o > 0) sink(this.copyOut(out, o), lines);
           o = 0;
@@ -350,14 +368,7 @@ export class LineRing implements Sink8 {
         if (k === n) break;
         secLines = 0;
         lastT = t;
-        tl = 1;
-        for (let x = t; x >= 10; x = (x / 10) | 0) tl++;
-        for (let x = t, q = tl - 1; q >= 0; q--, x = (x / 10) | 0) tb.setUint8(q, 48 + (x % 10));
-        tb.setUint8(tl, 44);
-        tl++;
-        t0 = tb.getUint32(0, true);
-        t1 = tb.getUint32(4, true);
-        t2 = tb.getUint32(8, true);
+        time.set(t);
       }
       if (o + 4096 > out.length) {
         const bigger = Buffer.allocUnsafe(out.length * 2);
@@ -371,10 +382,7 @@ export class LineRing implements Sink8 {
         this.lineStarts = lineStarts = ls;
       }
       lineStarts[secLines++] = o;
-      ov.setUint32(o, t0, true);
-      ov.setUint32(o + 4, t1, true);
-      ov.setUint32(o + 8, t2, true);
-      o += tl;
+      o = time.write(ov, o);
       o = this.writeFields(bin, p, out, ov, av, o);
       lines++;
     }
