@@ -5,15 +5,7 @@
  *
  * Message in: `{ id, task }`. Message out: `{ id, result }` or `{ id, error }`.
  */
-import { parentPort } from "node:worker_threads";
-import { runIntervalTask, type IntervalTask } from "./task.js";
+import { serveTasks } from "../../io/task-pool.js";
+import { runIntervalTask } from "./task.js";
 
-if (parentPort) {
-  const port = parentPort;
-  port.on("message", (msg: { id: number; task: IntervalTask }) => {
-    runIntervalTask(msg.task).then(
-      (result) => port.postMessage({ id: msg.id, result }),
-      (err: unknown) => port.postMessage({ id: msg.id, error: err instanceof Error ? err.message : String(err) }),
-    );
-  });
-}
+serveTasks(runIntervalTask);

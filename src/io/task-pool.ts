@@ -1,0 +1,130 @@
+/**
+ * A pool of worker threads running plain-data tasks, one task at a time per worker, or
+ * inline in the calling thread when `jobs` is 0 (tests, notebooks without a build).
+ * Every per-interval stage (graphs, features, roles) runs its tasks through it: a task
+ * is structured-cloneable data, and the worker module answers it with the same
+ * function the inline path calls, so the output never depends on `jobs`.
+ *
+ * Worker protocol (see `serveTasks`): message in `{ id, task }`, message out
+ * `{ id, result }` or `{ id, error }`.
+ *
+ * Source: Node.js `worker_threads`; the classic bounded worker-pool pattern.
+ */
+import { parentPort, Worker } from "node:worker_threads";
+import { compiledModule } from "./repo.js";
+
+const MODULE = "telemetry-lab/io/task-pool";
+
+interface Queued<T, R> {
+  id: number;
+  task: T;
+  resolve: (r: R) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * Runs tasks on `jobs` worker threads loaded from a compiled module, or inline.
+ *
+ * @example
+ * const pool = new TaskPool(2, "src/graph/pipeline/worker", runIntervalTask);
+ * const r = await pool.run(task);
+ * await pool.close();
+ */
+export class TaskPool<T, R> {
+  private readonly workers: Worker[] = [];
+  private readonly running: Array<Queued<T, R> | undefined> = [];
+  private readonly queue: Array<Queued<T, R>> = [];
+  private nextId = 0;
+  private failure: Error | undefined;
+  private inline: Promise<unknown> = Promise.resolve();
+
+  /**
+   * @param jobs worker threads (0: run inline, one task after the other)
+   * @param workerModule the worker's module path without extension, e.g. `src/graph/pipeline/worker`
+   * @param runInline the task function, used when `jobs` is 0
+   */
+  constructor(
+    readonly jobs: number,
+    workerModule: string,
+    private readonly runInline: (task: T) => Promise<R>,
+  ) {
+    if (!Number.isSafeInteger(jobs) || jobs < 0) throw new Error(`${MODULE}: jobs must be a non-negative integer, got ${jobs}`);
+    if (jobs === 0) return;
+    const file = compiledModule(workerModule);
+    for (let i = 0; i < jobs; i++) {
+      const w = new Worker(file);
+      w.on("message", (msg: { id: number; result?: R; error?: string }) => {
+        const q = this.running[i];
+        if (q === undefined || q.id !== msg.id) return;
+        this.running[i] = undefined;
+        if (msg.error !== undefined) q.reject(new Error(msg.error));
+        else q.resolve(msg.result!);
+        this.dispatch();
+      });
+      w.on("error", (err) => this.fail(err));
+      w.on("exit", (code) => {
+        if (code !== 0) this.fail(new Error(`${MODULE}: worker exited with code ${code}`));
+      });
+      this.workers.push(w);
+      this.running.push(undefined);
+    }
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    for (const q of this.queue.splice(0)) q.reject(err);
+    for (let i = 0; i < this.running.length; i++) {
+      this.running[i]?.reject(err);
+      this.running[i] = undefined;
+    }
+  }
+
+  private dispatch(): void {
+    for (let i = 0; i < this.workers.length && this.queue.length > 0; i++) {
+      if (this.running[i] !== undefined) continue;
+      const q = this.queue.shift()!;
+      this.running[i] = q;
+      this.workers[i]!.postMessage({ id: q.id, task: q.task });
+    }
+  }
+
+  /** Runs one task; resolves with its result. */
+  run(task: T): Promise<R> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.jobs === 0) {
+      const p = this.inline.then(() => this.runInline(task));
+      this.inline = p.catch(() => undefined);
+      return p;
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, task, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** Stops the workers (tasks still queued are rejected). */
+  async close(): Promise<void> {
+    for (const q of this.queue.splice(0)) q.reject(new Error(`${MODULE}: pool closed`));
+    const ws = this.workers.splice(0);
+    await Promise.all(ws.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * The worker side: answers `{ id, task }` messages with `fn(task)`. Call it at the top
+ * level of a worker module; it does nothing outside a worker thread.
+ *
+ * @example
+ * // src/graph/pipeline/worker.ts
+ * serveTasks(runIntervalTask);
+ */
+export function serveTasks<T, R>(fn: (task: T) => Promise<R>): void {
+  if (!parentPort) return;
+  const port = parentPort;
+  port.on("message", (msg: { id: number; task: T }) => {
+    fn(msg.task).then(
+      (result) => port.postMessage({ id: msg.id, result }),
+      (err: unknown) => port.postMessage({ id: msg.id, error: err instanceof Error ? err.message : String(err) }),
+    );
+  });
+}
