@@ -22,9 +22,12 @@
  * - No statistics, no page index, no bloom filter, no timestamps, `created_by` a fixed
  *   string; `key_value_metadata` holds {@link ParquetTable.metadata} in its key order.
  *
- * Plain, uncompressed doubles are what pandas (pyarrow, fastparquet), polars and DuckDB read
- * most widely; embedding features hardly compress anyway (hyparquet-writer's snappy saves 6 %
- * on 1e5 x 40 random doubles). The test reads the files back with DuckDB.
+ * PLAIN pages without compression are the baseline every Parquet reader implements (pyarrow
+ * and fastparquet for pandas, polars, DuckDB); embedding features hardly compress anyway
+ * (snappy saved 6 % on 1e5 x 40 random doubles with hyparquet-writer). The test reads the files
+ * back with DuckDB, an independent reader. Written this way rather than with an npm writer
+ * because the candidates (hyparquet-writer, hyparquet) are ESM-only, which tslab's CommonJS
+ * can `require` only from Node 20.19 on, and hyparquet reads asynchronously only.
  *
  * The reader ({@link readParquet}) reads this subset from any writer: flat REQUIRED columns of
  * the four types, PLAIN v1 data pages, no compression. Anything else (nulls, dictionaries,
