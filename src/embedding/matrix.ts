@@ -116,8 +116,9 @@ export function matmul(a: Matrix, b: Matrix): Matrix {
 }
 
 /**
- * The Gram matrix `Aᵀ·A` (cols × cols, symmetric), one pass over the rows of A with
- * 2×2 register tiles; each entry sums its products in row order.
+ * The Gram matrix `Aᵀ·A` (cols × cols, symmetric). Rows are taken in chunks of 256
+ * (so each chunk stays in cache while its 2×2 register tiles run over it); each entry
+ * is the sum over chunks, in order, of the chunk's products summed in row order.
  *
  * @example
  * toRows(gram(fromRows([[1, 2], [3, 4]]))); // [[10, 14], [14, 20]]
@@ -125,53 +126,49 @@ export function matmul(a: Matrix, b: Matrix): Matrix {
 export function gram(a: Matrix): Matrix {
   const { rows, cols: f, data: A } = a;
   const G = new Float64Array(f * f);
-  for (let p = 0; p < f; p += 2) {
-    const p2 = p + 1 < f;
-    for (let q = p; q < f; q += 2) {
-      const q2 = q + 1 < f;
-      let s00 = 0;
-      let s01 = 0;
-      let s10 = 0;
-      let s11 = 0;
-      if (p2 && q2) {
-        for (let i = 0, o = 0; i < rows; i++, o += f) {
-          const a0 = A[o + p]!;
-          const a1 = A[o + p + 1]!;
-          const b0 = A[o + q]!;
-          const b1 = A[o + q + 1]!;
-          s00 += a0 * b0;
-          s01 += a0 * b1;
-          s10 += a1 * b0;
-          s11 += a1 * b1;
+  const CHUNK = 256;
+  for (let r0 = 0; r0 < rows; r0 += CHUNK) {
+    const end = Math.min(rows, r0 + CHUNK) * f;
+    for (let p = 0; p < f; p += 2) {
+      const p2 = p + 1 < f;
+      for (let q = p; q < f; q += 2) {
+        const q2 = q + 1 < f;
+        let s00 = 0;
+        let s01 = 0;
+        let s10 = 0;
+        let s11 = 0;
+        if (p2 && q2) {
+          for (let o = r0 * f; o < end; o += f) {
+            const a0 = A[o + p]!;
+            const a1 = A[o + p + 1]!;
+            const b0 = A[o + q]!;
+            const b1 = A[o + q + 1]!;
+            s00 += a0 * b0;
+            s01 += a0 * b1;
+            s10 += a1 * b0;
+            s11 += a1 * b1;
+          }
+        } else {
+          for (let o = r0 * f; o < end; o += f) {
+            const a0 = A[o + p]!;
+            const a1 = p2 ? A[o + p + 1]! : 0;
+            const b0 = A[o + q]!;
+            const b1 = q2 ? A[o + q + 1]! : 0;
+            s00 += a0 * b0;
+            s01 += a0 * b1;
+            s10 += a1 * b0;
+            s11 += a1 * b1;
+          }
         }
-      } else {
-        for (let i = 0, o = 0; i < rows; i++, o += f) {
-          const a0 = A[o + p]!;
-          const a1 = p2 ? A[o + p + 1]! : 0;
-          const b0 = A[o + q]!;
-          const b1 = q2 ? A[o + q + 1]! : 0;
-          s00 += a0 * b0;
-          s01 += a0 * b1;
-          s10 += a1 * b0;
-          s11 += a1 * b1;
-        }
-      }
-      G[p * f + q] = s00;
-      G[q * f + p] = s00;
-      if (q2) {
-        G[p * f + q + 1] = s01;
-        G[(q + 1) * f + p] = s01;
-      }
-      if (p2) {
-        G[(p + 1) * f + q] = s10;
-        G[q * f + p + 1] = s10;
-      }
-      if (p2 && q2) {
-        G[(p + 1) * f + q + 1] = s11;
-        G[(q + 1) * f + p + 1] = s11;
+        G[p * f + q]! += s00;
+        if (q2) G[p * f + q + 1]! += s01;
+        if (p2 && q > p) G[(p + 1) * f + q]! += s10;
+        if (p2 && q2) G[(p + 1) * f + q + 1]! += s11;
       }
     }
   }
+  // Mirror the upper triangle.
+  for (let p = 0; p < f; p++) for (let q = p + 1; q < f; q++) G[q * f + p] = G[p * f + q]!;
   return { rows: f, cols: f, data: G };
 }
 

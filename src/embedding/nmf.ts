@@ -108,6 +108,15 @@ export const NMF_DEFAULTS = Object.freeze({
   workers: 0,
 });
 
+/** How long (ms) the calling thread waits for its worker threads to start before working alone. */
+const WORKER_START_WAIT_MS = 1000;
+
+/**
+ * Diagnostics of the last {@link nmf} or {@link nmfTransform} call: how many blocks of
+ * all its passes ran on worker threads (0 when it ran on the calling thread only).
+ */
+export const nmfDiagnostics = { workerBlocks: 0 };
+
 /** Problems with n·f·k at least this large use several threads by default. */
 export const NMF_PARALLEL_THRESHOLD = 2_000_000;
 
@@ -298,7 +307,11 @@ interface Engine {
   XHt: Float64Array;
   /** Per-block partial results: blocks × slot. */
   P: Float64Array;
-  /** [generation, command, next block, done, error, ready]. */
+  /**
+   * Pass control: [0] generation (one per pass), [1] command, [2] ticket = (generation
+   * mod 4096) << 20 | next block, [3] blocks done, [4] error flag, [5] workers up,
+   * [6] blocks run by workers (diagnostics).
+   */
   ctl: Int32Array;
 }
 
@@ -418,12 +431,28 @@ function kBlock(e: Engine, s: Scratch, cmd: number, b: number): void {
   }
 }
 
-/** Takes blocks from the shared counter until none is left. */
-function kRunBlocks(e: Engine, s: Scratch, cmd: number): void {
+/**
+ * Takes blocks of pass `gen` until none is left (or the pass is over), counting each
+ * finished block in ctl[3]. A block is claimed by a compare-and-swap on the ticket,
+ * which carries the pass, so a thread that wakes late can never run a block of
+ * another pass with this pass's command.
+ */
+function kRunBlocks(e: Engine, s: Scratch, cmd: number, gen: number, worker: boolean): void {
+  const ctl = e.ctl;
+  const tag = gen & 0xfff;
   for (;;) {
-    const b = Atomics.add(e.ctl, 2, 1);
+    const t = Atomics.load(ctl, 2);
+    if ((t >>> 20) !== tag) return;
+    const b = t & 0xfffff;
     if (b >= e.blocks) return;
-    kBlock(e, s, cmd, b);
+    if (Atomics.compareExchange(ctl, 2, t, t + 1) !== t) continue;
+    try {
+      kBlock(e, s, cmd, b);
+    } catch {
+      Atomics.store(ctl, 4, 1);
+    }
+    if (worker) Atomics.add(ctl, 6, 1);
+    if (Atomics.add(ctl, 3, 1) + 1 === e.blocks) Atomics.notify(ctl, 3);
   }
 }
 
@@ -435,24 +464,21 @@ function kScratch(e: Engine): Scratch {
   };
 }
 
-/** Worker thread body: waits for a new generation, runs its blocks, reports done. */
-function kWorkerLoop(e: Engine, threads: number): void {
+/** Worker thread body: waits for a new pass, takes part in it, until the command is negative. */
+function kWorkerLoop(e: Engine): void {
   const ctl = e.ctl;
   const s = kScratch(e);
   Atomics.add(ctl, 5, 1);
   Atomics.notify(ctl, 5);
-  let gen = 0;
+  let seen = 0;
   for (;;) {
-    Atomics.wait(ctl, 0, gen);
-    gen = Atomics.load(ctl, 0);
+    Atomics.wait(ctl, 0, seen);
+    const gen = Atomics.load(ctl, 0);
     const cmd = Atomics.load(ctl, 1);
+    if (Atomics.load(ctl, 0) !== gen) continue; // a newer pass began meanwhile: read again
+    seen = gen;
     if (cmd < 0) return;
-    try {
-      kRunBlocks(e, s, cmd);
-    } catch {
-      Atomics.store(ctl, 4, 1);
-    }
-    if (Atomics.add(ctl, 3, 1) + 1 === threads) Atomics.notify(ctl, 3);
+    kRunBlocks(e, s, cmd, gen, true);
   }
 }
 
@@ -470,16 +496,21 @@ function getWorkerSource(): string {
     `const e = Object.assign({}, d.dims, { X: new Float64Array(d.X), W: new Float64Array(d.W), H: new Float64Array(d.H),`,
     `  Ht: new Float64Array(d.Ht), HHt: new Float64Array(d.HHt), Hsum: new Float64Array(d.Hsum), XHt: new Float64Array(d.XHt),`,
     `  P: new Float64Array(d.P), ctl: new Int32Array(d.ctl) });`,
-    `${kWorkerLoop.name}(e, d.threads);`,
+    `${kWorkerLoop.name}(e);`,
   ].join("\n");
   return workerSource;
 }
 
-/** Runs passes over the blocks on the calling thread and, if started, on worker threads. */
+/**
+ * Runs passes over the blocks on the calling thread and on the worker threads that
+ * are up. The calling thread never waits for a worker that has not claimed a block
+ * (a worker still starting, or not scheduled, simply joins a later pass), so it only
+ * waits for blocks in progress; if no worker ever starts, it does all the work.
+ */
 class Runner {
   private readonly workers: Worker[] = [];
   private readonly scratch: Scratch;
-  private threads = 1;
+  private gen = 0;
 
   constructor(private readonly e: Engine, wanted: number) {
     this.scratch = kScratch(e);
@@ -490,59 +521,54 @@ class Runner {
     const e = this.e;
     const buf = (a: Float64Array | Int32Array): ArrayBufferLike => a.buffer;
     const dims = { n: e.n, f: e.f, k: e.k, beta: e.beta, fixedH: e.fixedH, blockRows: e.blockRows, blocks: e.blocks, slot: e.slot, eps: e.eps };
-    const data = { dims, threads: wanted, X: buf(e.X), W: buf(e.W), H: buf(e.H), Ht: buf(e.Ht), HHt: buf(e.HHt), Hsum: buf(e.Hsum), XHt: buf(e.XHt), P: buf(e.P), ctl: buf(e.ctl) };
+    const data = { dims, X: buf(e.X), W: buf(e.W), H: buf(e.H), Ht: buf(e.Ht), HHt: buf(e.HHt), Hsum: buf(e.Hsum), XHt: buf(e.XHt), P: buf(e.P), ctl: buf(e.ctl) };
     try {
       for (let i = 1; i < wanted; i++) {
         const w = new Worker(getWorkerSource(), { eval: true, workerData: data });
+        // A worker that fails only leaves its share to the others.
+        w.on("error", () => undefined);
         w.unref();
         this.workers.push(w);
       }
-      // Wait (up to 10 s) for every worker to come up; otherwise work alone.
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        const ready = Atomics.load(e.ctl, 5);
-        if (ready === wanted - 1) break;
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error("workers did not start");
-        Atomics.wait(e.ctl, 5, ready, left);
-      }
-      this.threads = wanted;
     } catch {
       this.close();
-      this.threads = 1;
+      return;
+    }
+    // Give the workers a moment to come up (usually some 30 ms); passes start anyway after it.
+    const deadline = Date.now() + WORKER_START_WAIT_MS;
+    for (;;) {
+      const up = Atomics.load(e.ctl, 5);
+      const left = deadline - Date.now();
+      if (up >= this.workers.length || left <= 0) break;
+      Atomics.wait(e.ctl, 5, up, left);
     }
   }
 
   /** One pass of `cmd` over all blocks. */
   run(cmd: number): void {
     const ctl = this.e.ctl;
-    if (this.threads === 1) {
-      ctl[2] = 0;
-      kRunBlocks(this.e, this.scratch, cmd);
-      return;
-    }
+    const gen = (this.gen = (this.gen + 1) | 0);
     Atomics.store(ctl, 1, cmd);
-    Atomics.store(ctl, 2, 0);
     Atomics.store(ctl, 3, 0);
-    Atomics.add(ctl, 0, 1);
-    Atomics.notify(ctl, 0);
-    kRunBlocks(this.e, this.scratch, cmd);
-    if (Atomics.add(ctl, 3, 1) + 1 !== this.threads) {
-      for (;;) {
-        const done = Atomics.load(ctl, 3);
-        if (done === this.threads) break;
-        Atomics.wait(ctl, 3, done);
-      }
+    Atomics.store(ctl, 2, (gen & 0xfff) << 20);
+    Atomics.store(ctl, 0, gen);
+    if (this.workers.length > 0) Atomics.notify(ctl, 0);
+    kRunBlocks(this.e, this.scratch, cmd, gen, false);
+    for (;;) {
+      const done = Atomics.load(ctl, 3);
+      if (done === this.e.blocks) break;
+      Atomics.wait(ctl, 3, done);
     }
-    if (Atomics.load(ctl, 4) !== 0) throw new Error(`${MODULE}: a worker thread failed`);
+    if (Atomics.load(ctl, 4) !== 0) throw new Error(`${MODULE}: a block of pass ${cmd} failed on a worker thread`);
   }
 
   /** Stops the worker threads. */
   close(): void {
+    nmfDiagnostics.workerBlocks = Atomics.load(this.e.ctl, 6);
     if (this.workers.length === 0) return;
     const ctl = this.e.ctl;
     Atomics.store(ctl, 1, -1);
-    Atomics.add(ctl, 0, 1);
+    Atomics.store(ctl, 0, (this.gen = (this.gen + 1) | 0));
     Atomics.notify(ctl, 0);
     for (const w of this.workers) void w.terminate();
     this.workers.length = 0;
@@ -553,6 +579,7 @@ function threadsFor(requested: number | undefined, n: number, f: number, k: numb
   const r = requested ?? 0;
   if (!Number.isInteger(r) || r < 0) throw new Error(`${MODULE}: workers must be a non-negative integer, got ${requested}`);
   const blocks = Math.ceil(n / NMF_BLOCK_ROWS);
+  if (blocks >= 1 << 20) throw new Error(`${MODULE}: at most ${(1 << 20) * NMF_BLOCK_ROWS - 1} rows, got ${n}`);
   if (r > 0) return Math.max(1, Math.min(r, blocks));
   if (n * f * k < NMF_PARALLEL_THRESHOLD) return 1;
   return Math.max(1, Math.min(4, availableParallelism(), blocks));

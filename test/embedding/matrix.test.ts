@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { argmaxRows, frobeniusNorm, fromRows, matmul, matrix, rowNormalize, toRows, transpose } from "../../src/embedding/matrix.js";
+import { argmaxRows, frobeniusNorm, fromRows, gram, matmul, matrix, rowNormalize, toRows, transpose } from "../../src/embedding/matrix.js";
 
 describe("embedding/matrix", () => {
   it("builds matrices and checks dimensions", () => {
@@ -38,5 +38,21 @@ describe("embedding/matrix", () => {
   it("takes the argmax of rows with ties to the lowest index", () => {
     expect(Array.from(argmaxRows(fromRows([[1, 5, 5], [7, 0, 1], [0, 0, 0], [-1, -2, -0.5]])))).toEqual([1, 0, 0, 2]);
     expect(Array.from(argmaxRows(fromRows([[1, NaN, 5]])))).toEqual([1]);
+  });
+});
+
+describe("embedding/matrix gram", () => {
+  it("equals Aᵀ·A for odd and even widths and more rows than one chunk", () => {
+    for (const [n, f] of [[3, 1], [5, 2], [7, 5], [600, 6], [517, 9]] as const) {
+      const d = new Float64Array(n * f);
+      for (let i = 0; i < d.length; i++) d[i] = ((i * 7919) % 23) - 4 + i / 1000;
+      const a = matrix(n, f, d);
+      const g = gram(a);
+      const ref = matmul(transpose(a), a);
+      expect(g.rows).toBe(f);
+      for (let t = 0; t < f * f; t++) expect(g.data[t]).toBeCloseTo(ref.data[t]!, 6);
+      for (let p = 0; p < f; p++) for (let q = 0; q < f; q++) expect(g.data[p * f + q]).toBe(g.data[q * f + p]);
+    }
+    expect(toRows(gram(fromRows([[1, 2], [3, 4]])))).toEqual([[10, 14], [14, 20]]);
   });
 });

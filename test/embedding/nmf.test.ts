@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fromRows, matmul, type Matrix } from "../../src/embedding/matrix.js";
-import { nmf, nmfTransform, NMF_DEFAULTS, type NmfInit, type NmfLoss } from "../../src/embedding/nmf.js";
+import { nmf, nmfDiagnostics, nmfTransform, NMF_DEFAULTS, type NmfInit, type NmfLoss } from "../../src/embedding/nmf.js";
 import { nndsvd, symmetricEigen, truncatedSvd } from "../../src/embedding/nndsvd.js";
 import { mix32 } from "../../src/random/prng.js";
 
@@ -159,17 +159,21 @@ describe("embedding/nmf against scikit-learn 1.2.1 NMF(solver='mu')", () => {
 describe("embedding/nmf", () => {
   const V = featureMatrix(5, 700, 10);
 
-  it("gives the same bits with 1, 2 and 3 threads", () => {
+  it("gives the same bits with 1, 2 and 3 threads, the workers taking part", () => {
+    const big = featureMatrix(6, 3000, 16);
     for (const loss of ["frobenius", "kullback-leibler"] as const) {
-      const one = nmf(V, { k: 4, loss, workers: 1, tol: 0, maxIter: 30 });
+      const one = nmf(big, { k: 5, loss, workers: 1, tol: 0, maxIter: 60 });
+      expect(nmfDiagnostics.workerBlocks).toBe(0);
       for (const workers of [2, 3]) {
-        const many = nmf(V, { k: 4, loss, workers, tol: 0, maxIter: 30 });
+        const many = nmf(big, { k: 5, loss, workers, tol: 0, maxIter: 60 });
+        expect(nmfDiagnostics.workerBlocks).toBeGreaterThan(0);
         expect(many.W.data).toEqual(one.W.data);
         expect(many.H.data).toEqual(one.H.data);
         expect(many.relErr).toBe(one.relErr);
+        expect(many.iterations).toBe(one.iterations);
       }
-      const t1 = nmfTransform(V, one.H, { loss, workers: 1 });
-      const t2 = nmfTransform(V, one.H, { loss, workers: 2 });
+      const t1 = nmfTransform(big, one.H, { loss, workers: 1 });
+      const t2 = nmfTransform(big, one.H, { loss, workers: 2 });
       expect(t2.data).toEqual(t1.data);
     }
   });
