@@ -302,6 +302,8 @@ class GramSubProblem implements SubProblem {
   cData: Float64Array;
   cOff = 0;
   private readonly L: Float64Array;
+  private readonly lOrder: Int32Array; // the columns L was factorised for, in order
+  private lCount = 0; // valid rows of L
   private readonly yv: Float64Array;
 
   constructor(
@@ -311,25 +313,35 @@ class GramSubProblem implements SubProblem {
   ) {
     this.cData = new Float64Array(k);
     this.L = new Float64Array(k * k);
+    this.lOrder = new Int32Array(k);
     this.yv = new Float64Array(k);
   }
 
   solve(p: Int32Array, np: number, z: Float64Array): boolean {
-    const { Q, k, L, yv, cData, cOff } = this;
-    // Cholesky Q_PP = L·Lᵀ (L row-major np×np inside a k×k buffer).
-    for (let i = 0; i < np; i++) {
+    const { Q, k, L, yv, cData, cOff, lOrder } = this;
+    // Cholesky Q_PP = L·Lᵀ (L row-major np×np inside a k×k buffer). Row i of L depends
+    // only on p[0..i], so the rows of the previous factorisation whose prefix is
+    // unchanged are kept (appending a column costs O(np²), not O(np³)).
+    let start = 0;
+    while (start < np && start < this.lCount && lOrder[start] === p[start]) start++;
+    for (let i = start; i < np; i++) {
       const pi = p[i]! * k;
+      lOrder[i] = p[i]!;
       for (let j = 0; j <= i; j++) {
         let s = Q[pi + p[j]!]!;
         for (let l = 0; l < j; l++) s -= L[i * k + l]! * L[j * k + l]!;
         if (i === j) {
-          if (!(s > 1000 * EPS * Q[pi + p[i]!]!)) return false;
+          if (!(s > 1000 * EPS * Q[pi + p[i]!]!)) {
+            this.lCount = i;
+            return false;
+          }
           L[i * k + i] = Math.sqrt(s);
         } else {
           L[i * k + j] = s / L[j * k + j]!;
         }
       }
     }
+    this.lCount = np;
     for (let i = 0; i < np; i++) {
       let s = cData[cOff + p[i]!]!;
       for (let l = 0; l < i; l++) s -= L[i * k + l]! * yv[l]!;
