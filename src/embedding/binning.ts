@@ -51,8 +51,8 @@ export const BINNING_DEFAULTS: Readonly<Required<BinningOptions>> = Object.freez
  *
  * @throws when `fraction` is not in (0, 1), the rule is unknown or a value is NaN.
  * @example
- * verticalLogBins([5, 1, 1, 2, 3, 4, 9, 0]);                 // Int32Array [2, 0, 0, 1, 1, 2, 3, 0]
- * verticalLogBins([5, 1, 1, 2, 3, 4, 9, 0], { rule: "llnl" }); // Int32Array [3, 1, 1, 1, 2, 2, 3, 0]
+ * verticalLogBins([5, 1, 1, 2, 3, 4, 9, 0]);                   // Int32Array [2, 0, 0, 0, 1, 1, 3, 0]
+ * verticalLogBins([5, 1, 1, 2, 3, 4, 9, 0], { rule: "llnl" }); // Int32Array [2, 1, 1, 1, 1, 2, 3, 0]
  */
 export function verticalLogBins(values: ArrayLike<number>, options: BinningOptions = {}): Int32Array {
   const opts = { ...BINNING_DEFAULTS, ...options };
