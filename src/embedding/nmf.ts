@@ -33,7 +33,9 @@
  * Computation: rows are processed in fixed blocks of {@link NMF_BLOCK_ROWS}; one pass
  * over V per iteration updates W block by block and, in the same pass, collects each
  * block's share of the products H needs (Wᵀ·V and Wᵀ·W, or Wᵀ·(V/WH) and Wᵀ·1); these
- * shares are summed in block order. Blocks can run on several threads (`workers`):
+ * shares are summed in block order. The dense products are the kernels of `gemm.ts`
+ * (WebAssembly SIMD, or their bit-identical JavaScript twins), on one heap holding V, W,
+ * H and the partial results. Blocks can run on several threads (`workers`):
  * the result is bit-identical whatever the number of threads. The worker code is the
  * same functions as the single-threaded path, started from their source text
  * (`Function.prototype.toString`), so no worker file has to be located (this module
@@ -46,6 +48,7 @@ import { Prng } from "../random/prng.js";
 import type { Matrix } from "./matrix.js";
 import { nndsvd } from "./nndsvd.js";
 import { nnlsRows } from "./nnls.js";
+import { gemmRows, gemmTn, simdHeap, type SimdGemm, type WasmMemory, type WasmModule } from "./gemm.js";
 
 const MODULE = "telemetry-lab/embedding/nmf";
 
@@ -82,6 +85,11 @@ export interface NmfOptions {
    * The result does not depend on it.
    */
   workers?: number;
+  /**
+   * Dense products by the WebAssembly SIMD kernels of `gemm.ts` (default true; false
+   * uses their JavaScript twins). Same bits either way, SIMD is about twice as fast.
+   */
+  simd?: boolean;
 }
 
 /** Result of {@link nmf}. */
@@ -106,6 +114,7 @@ export const NMF_DEFAULTS = Object.freeze({
   tol: 1e-4,
   seed: 0,
   workers: 0,
+  simd: true,
 });
 
 /** How long (ms) the calling thread waits for its worker threads to start before working alone. */
@@ -132,6 +141,8 @@ export interface NmfTransformOptions {
   tol?: number;
   /** Threads for `mu`, as in {@link NmfOptions}. */
   workers?: number;
+  /** SIMD kernels for `mu`, as in {@link NmfOptions}. */
+  simd?: boolean;
 }
 
 /** Defaults of {@link NmfTransformOptions}. */
@@ -141,146 +152,20 @@ export const NMF_TRANSFORM_DEFAULTS = Object.freeze({
   maxIter: 200,
   tol: 1e-4,
   workers: 0,
+  simd: true,
 });
 
 // ---------------------------------------------------------------------------------
-// Kernels. They use only their arguments (no module constants, no imports), because
-// worker threads run them from their source text.
+// Pass kernels. They use only their arguments (no module constants, no imported
+// bindings: the dense products are called through the engine), because worker
+// threads run them from their source text.
 // ---------------------------------------------------------------------------------
 
 /**
- * C[cOff + r·k + c] = Σ_j A[aOff + r·m + j] · B[c·m + j] for r < rows, c < k
- * (A·Bᵀ for row-major A and B), 2×4 register tiles, each entry summed in j order.
+ * Shared state of one factorisation (the same shape on every thread). Every array lives
+ * in one Float64 heap `M` (a WebAssembly memory when the SIMD kernels run), at the
+ * element offsets `o*`.
  */
-function kAbt(A: Float64Array, aOff: number, B: Float64Array, C: Float64Array, cOff: number, rows: number, m: number, k: number): void {
-  const k4 = k - (k % 4);
-  let r = 0;
-  for (; r + 1 < rows; r += 2) {
-    const a0 = aOff + r * m;
-    const a1 = a0 + m;
-    const o0 = cOff + r * k;
-    const o1 = o0 + k;
-    let c = 0;
-    for (; c < k4; c += 4) {
-      const b0 = c * m;
-      const b1 = b0 + m;
-      const b2 = b1 + m;
-      const b3 = b2 + m;
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0; // prettier-ignore
-      for (let j = 0; j < m; j++) {
-        const u = A[a0 + j]!;
-        const v = A[a1 + j]!;
-        const p = B[b0 + j]!;
-        const q = B[b1 + j]!;
-        const w = B[b2 + j]!;
-        const z = B[b3 + j]!;
-        s00 += u * p;
-        s01 += u * q;
-        s02 += u * w;
-        s03 += u * z;
-        s10 += v * p;
-        s11 += v * q;
-        s12 += v * w;
-        s13 += v * z;
-      }
-      C[o0 + c] = s00;
-      C[o0 + c + 1] = s01;
-      C[o0 + c + 2] = s02;
-      C[o0 + c + 3] = s03;
-      C[o1 + c] = s10;
-      C[o1 + c + 1] = s11;
-      C[o1 + c + 2] = s12;
-      C[o1 + c + 3] = s13;
-    }
-    for (; c < k; c++) {
-      const b0 = c * m;
-      let s0 = 0;
-      let s1 = 0;
-      for (let j = 0; j < m; j++) {
-        const p = B[b0 + j]!;
-        s0 += A[a0 + j]! * p;
-        s1 += A[a1 + j]! * p;
-      }
-      C[o0 + c] = s0;
-      C[o1 + c] = s1;
-    }
-  }
-  for (; r < rows; r++) {
-    const a0 = aOff + r * m;
-    const o0 = cOff + r * k;
-    for (let c = 0; c < k; c++) {
-      const b0 = c * m;
-      let s0 = 0;
-      for (let j = 0; j < m; j++) s0 += A[a0 + j]! * B[b0 + j]!;
-      C[o0 + c] = s0;
-    }
-  }
-}
-
-/**
- * C[cOff + c·m + j] = Σ_r A[aOff + r·ka + c] · B[bOff + r·m + j] for c < ka, j < m
- * (Aᵀ·B over `rows` rows), 4×2 register tiles, each entry summed in r order.
- */
-function kAtb(A: Float64Array, aOff: number, B: Float64Array, bOff: number, C: Float64Array, cOff: number, rows: number, ka: number, m: number): void {
-  const k4 = ka - (ka % 4);
-  const m2 = m - (m % 2);
-  let c = 0;
-  for (; c < k4; c += 4) {
-    let j = 0;
-    for (; j < m2; j += 2) {
-      let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0; // prettier-ignore
-      for (let r = 0, ao = aOff + c, bo = bOff + j; r < rows; r++, ao += ka, bo += m) {
-        const u = B[bo]!;
-        const v = B[bo + 1]!;
-        const w0 = A[ao]!;
-        const w1 = A[ao + 1]!;
-        const w2 = A[ao + 2]!;
-        const w3 = A[ao + 3]!;
-        s00 += w0 * u;
-        s01 += w0 * v;
-        s10 += w1 * u;
-        s11 += w1 * v;
-        s20 += w2 * u;
-        s21 += w2 * v;
-        s30 += w3 * u;
-        s31 += w3 * v;
-      }
-      const o = cOff + c * m + j;
-      C[o] = s00;
-      C[o + 1] = s01;
-      C[o + m] = s10;
-      C[o + m + 1] = s11;
-      C[o + 2 * m] = s20;
-      C[o + 2 * m + 1] = s21;
-      C[o + 3 * m] = s30;
-      C[o + 3 * m + 1] = s31;
-    }
-    for (; j < m; j++) {
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0; // prettier-ignore
-      for (let r = 0, ao = aOff + c, bo = bOff + j; r < rows; r++, ao += ka, bo += m) {
-        const u = B[bo]!;
-        s0 += A[ao]! * u;
-        s1 += A[ao + 1]! * u;
-        s2 += A[ao + 2]! * u;
-        s3 += A[ao + 3]! * u;
-      }
-      const o = cOff + c * m + j;
-      C[o] = s0;
-      C[o + m] = s1;
-      C[o + 2 * m] = s2;
-      C[o + 3 * m] = s3;
-    }
-  }
-  for (; c < ka; c++) {
-    for (let j = 0; j < m; j++) {
-      let s0 = 0;
-      for (let r = 0, ao = aOff + c, bo = bOff + j; r < rows; r++, ao += ka, bo += m) s0 += A[ao]! * B[bo]!;
-      C[cOff + c * m + j] = s0;
-    }
-  }
-}
-
-/** Shared state of one factorisation (the same shape on every thread). */
 interface Engine {
   n: number;
   f: number;
@@ -294,139 +179,148 @@ interface Engine {
   /** Length of one block's slot in P. */
   slot: number;
   eps: number;
-  X: Float64Array;
-  W: Float64Array;
-  H: Float64Array;
+  M: Float64Array;
+  /** V, n×f. */
+  oX: number;
+  /** W, n×k. */
+  oW: number;
+  /** H, k×f. */
+  oH: number;
   /** Hᵀ, f×k. */
-  Ht: Float64Array;
+  oHt: number;
   /** H·Hᵀ, k×k (Frobenius). */
-  HHt: Float64Array;
-  /** Row sums of H with zeros replaced by ε (KL). */
-  Hsum: Float64Array;
+  oHHt: number;
+  /** Row sums of H with zeros replaced by ε (KL), k. */
+  oHsum: number;
   /** V·Hᵀ, n×k, cached when H is fixed (Frobenius transform). */
-  XHt: Float64Array;
+  oXHt: number;
   /** Per-block partial results: blocks × slot. */
-  P: Float64Array;
+  oP: number;
+  /** Scratch of thread t at oS + t·sStride: num (B×k), den (B×k), wh (B×f). */
+  oS: number;
+  sStride: number;
   /**
    * Pass control: [0] generation (one per pass), [1] command, [2] ticket = (generation
    * mod 4096) << 20 | next block, [3] blocks done, [4] error flag, [5] workers up,
    * [6] blocks run by workers (diagnostics).
    */
   ctl: Int32Array;
+  /** The SIMD kernels (byte pointers into M), or null for the JavaScript ones. */
+  simd: SimdGemm | null;
+  jsRows: typeof gemmRows;
+  jsTn: typeof gemmTn;
 }
 
-/** Per-thread scratch arrays. */
-interface Scratch {
-  num: Float64Array;
-  den: Float64Array;
-  wh: Float64Array;
+/** C = A·Bt (gemmRows of `gemm.ts`) on the engine's heap, by element offsets. */
+function kRows(e: Engine, a: number, b: number, c: number, rows: number, m: number, kk: number): void {
+  if (e.simd !== null) e.simd.gemmRows(8 * a, 8 * b, 8 * c, rows, m, kk);
+  else e.jsRows(e.M, a, b, c, rows, m, kk);
+}
+
+/** C = Aᵀ·B over `rows` rows (gemmTn of `gemm.ts`) on the engine's heap. */
+function kTn(e: Engine, a: number, b: number, c: number, rows: number, ka: number, mm: number): void {
+  if (e.simd !== null) e.simd.gemmTn(8 * a, 8 * b, 8 * c, rows, ka, mm);
+  else e.jsTn(e.M, a, b, c, rows, ka, mm);
 }
 
 /**
- * One block of one pass. Commands: 0 = update W (and, unless H is fixed, the block's
- * share of H's update), 1 = V·Hᵀ into the cache, 2 = Σ(V−WH)², 3 = KL sums
+ * One block of one pass on thread `t`. Commands: 0 = update W (and, unless H is fixed,
+ * the block's share of H's update), 1 = V·Hᵀ into the cache, 2 = Σ(V−WH)², 3 = KL sums
  * (Σ V·log(V/WH) and Σ V over V > ε).
  * Slot layout: [0, k·f) Wᵀ·V or Wᵀ·(V/WH); [k·f, k·f+k·k) Wᵀ·W or (first k) Wᵀ·1;
  * then two error sums.
  */
-function kBlock(e: Engine, s: Scratch, cmd: number, b: number): void {
-  const n = e.n;
+function kBlock(e: Engine, t: number, cmd: number, b: number): void {
+  const M = e.M;
   const f = e.f;
   const k = e.k;
-  const X = e.X;
-  const W = e.W;
   const eps = e.eps;
   const r0 = b * e.blockRows;
-  const rows = Math.min(e.blockRows, n - r0);
-  const xo = r0 * f;
-  const wo = r0 * k;
-  const slot = b * e.slot;
-  const P = e.P;
-  const wh = s.wh;
+  const rows = Math.min(e.blockRows, e.n - r0);
+  const xo = e.oX + r0 * f;
+  const wo = e.oW + r0 * k;
+  const slot = e.oP + b * e.slot;
+  const num = e.oS + t * e.sStride;
+  const den = num + e.blockRows * k;
+  const wh = den + e.blockRows * k;
   if (cmd === 1) {
-    kAbt(X, xo, e.H, e.XHt, wo, rows, f, k);
+    kRows(e, xo, e.oHt, e.oXHt + r0 * k, rows, f, k);
     return;
   }
   if (cmd === 2 || cmd === 3) {
-    kAbt(W, wo, e.Ht, wh, 0, rows, k, f);
+    kRows(e, wo, e.oH, wh, rows, k, f);
     const len = rows * f;
+    const es = slot + k * f + k * k;
     if (cmd === 2) {
       let acc = 0;
-      for (let t = 0; t < len; t++) {
-        const d = X[xo + t]! - wh[t]!;
+      for (let i = 0; i < len; i++) {
+        const d = M[xo + i]! - M[wh + i]!;
         acc += d * d;
       }
-      P[slot + k * f + k * k] = acc;
+      M[es] = acc;
     } else {
       let s1 = 0;
       let s2 = 0;
-      for (let t = 0; t < len; t++) {
-        const x = X[xo + t]!;
+      for (let i = 0; i < len; i++) {
+        const x = M[xo + i]!;
         if (x > eps) {
-          let v = wh[t]!;
+          let v = M[wh + i]!;
           if (v === 0) v = eps;
           s1 += x * Math.log(x / v);
           s2 += x;
         }
       }
-      P[slot + k * f + k * k] = s1;
-      P[slot + k * f + k * k + 1] = s2;
+      M[es] = s1;
+      M[es + 1] = s2;
     }
     return;
   }
-  const num = s.num;
-  const den = s.den;
   const len = rows * k;
   if (e.beta === 2) {
     let NUM = num;
-    let no = 0;
-    if (e.fixedH === 1) {
-      NUM = e.XHt;
-      no = wo;
-    } else {
-      kAbt(X, xo, e.H, num, 0, rows, f, k);
-    }
-    kAbt(W, wo, e.HHt, den, 0, rows, k, k);
-    for (let t = 0; t < len; t++) {
-      let d = den[t]!;
+    if (e.fixedH === 1) NUM = e.oXHt + r0 * k;
+    else kRows(e, xo, e.oHt, num, rows, f, k);
+    kRows(e, wo, e.oHHt, den, rows, k, k);
+    for (let i = 0; i < len; i++) {
+      let d = M[den + i]!;
       if (d === 0) d = eps;
-      W[wo + t] = W[wo + t]! * (NUM[no + t]! / d);
+      M[wo + i] = M[wo + i]! * (M[NUM + i]! / d);
     }
     if (e.fixedH === 0) {
-      kAtb(W, wo, X, xo, P, slot, rows, k, f);
-      kAtb(W, wo, W, wo, P, slot + k * f, rows, k, k);
+      kTn(e, wo, xo, slot, rows, k, f);
+      kTn(e, wo, wo, slot + k * f, rows, k, k);
     }
     return;
   }
   // Kullback–Leibler.
   const lenX = rows * f;
-  kAbt(W, wo, e.Ht, wh, 0, rows, k, f);
-  for (let t = 0; t < lenX; t++) {
-    let v = wh[t]!;
+  kRows(e, wo, e.oH, wh, rows, k, f);
+  for (let i = 0; i < lenX; i++) {
+    let v = M[wh + i]!;
     if (v === 0) v = eps;
-    wh[t] = X[xo + t]! / v;
+    M[wh + i] = M[xo + i]! / v;
   }
-  kAbt(wh, 0, e.H, num, 0, rows, f, k);
-  const Hsum = e.Hsum;
+  kRows(e, wh, e.oHt, num, rows, f, k);
+  const hs = e.oHsum;
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < k; c++) {
-      const t = r * k + c;
-      W[wo + t] = W[wo + t]! * (num[t]! / Hsum[c]!);
+      const i = r * k + c;
+      M[wo + i] = M[wo + i]! * (M[num + i]! / M[hs + c]!);
     }
   }
   if (e.fixedH === 0) {
-    kAbt(W, wo, e.Ht, wh, 0, rows, k, f);
-    for (let t = 0; t < lenX; t++) {
-      let v = wh[t]!;
+    kRows(e, wo, e.oH, wh, rows, k, f);
+    for (let i = 0; i < lenX; i++) {
+      let v = M[wh + i]!;
       if (v === 0) v = eps;
-      wh[t] = X[xo + t]! / v;
+      M[wh + i] = M[xo + i]! / v;
     }
-    kAtb(W, wo, wh, 0, P, slot, rows, k, f);
+    kTn(e, wo, wh, slot, rows, k, f);
     const so = slot + k * f;
     for (let c = 0; c < k; c++) {
       let acc = 0;
-      for (let r = 0; r < rows; r++) acc += W[wo + r * k + c]!;
-      P[so + c] = acc;
+      for (let r = 0; r < rows; r++) acc += M[wo + r * k + c]!;
+      M[so + c] = acc;
     }
   }
 }
@@ -437,37 +331,28 @@ function kBlock(e: Engine, s: Scratch, cmd: number, b: number): void {
  * which carries the pass, so a thread that wakes late can never run a block of
  * another pass with this pass's command.
  */
-function kRunBlocks(e: Engine, s: Scratch, cmd: number, gen: number, worker: boolean): void {
+function kRunBlocks(e: Engine, t: number, cmd: number, gen: number): void {
   const ctl = e.ctl;
   const tag = gen & 0xfff;
   for (;;) {
-    const t = Atomics.load(ctl, 2);
-    if ((t >>> 20) !== tag) return;
-    const b = t & 0xfffff;
+    const ticket = Atomics.load(ctl, 2);
+    if (ticket >>> 20 !== tag) return;
+    const b = ticket & 0xfffff;
     if (b >= e.blocks) return;
-    if (Atomics.compareExchange(ctl, 2, t, t + 1) !== t) continue;
+    if (Atomics.compareExchange(ctl, 2, ticket, ticket + 1) !== ticket) continue;
     try {
-      kBlock(e, s, cmd, b);
+      kBlock(e, t, cmd, b);
     } catch {
       Atomics.store(ctl, 4, 1);
     }
-    if (worker) Atomics.add(ctl, 6, 1);
+    if (t > 0) Atomics.add(ctl, 6, 1);
     if (Atomics.add(ctl, 3, 1) + 1 === e.blocks) Atomics.notify(ctl, 3);
   }
 }
 
-function kScratch(e: Engine): Scratch {
-  return {
-    num: new Float64Array(e.blockRows * e.k),
-    den: new Float64Array(e.blockRows * e.k),
-    wh: new Float64Array(e.blockRows * e.f),
-  };
-}
-
-/** Worker thread body: waits for a new pass, takes part in it, until the command is negative. */
-function kWorkerLoop(e: Engine): void {
+/** Worker thread body (thread t ≥ 1): waits for a new pass, takes part in it, until the command is negative. */
+function kWorkerLoop(e: Engine, t: number): void {
   const ctl = e.ctl;
-  const s = kScratch(e);
   Atomics.add(ctl, 5, 1);
   Atomics.notify(ctl, 5);
   let seen = 0;
@@ -478,27 +363,33 @@ function kWorkerLoop(e: Engine): void {
     if (Atomics.load(ctl, 0) !== gen) continue; // a newer pass began meanwhile: read again
     seen = gen;
     if (cmd < 0) return;
-    kRunBlocks(e, s, cmd, gen, true);
+    kRunBlocks(e, t, cmd, gen);
   }
 }
 
 let workerSource: string | undefined;
 
-/** Source text of the worker: the kernels above, then the loop over the shared state. */
+/** Source text of the worker: the kernels, then the loop over the shared state. */
 function getWorkerSource(): string {
   if (workerSource !== undefined) return workerSource;
-  const fns = [kAbt, kAtb, kBlock, kRunBlocks, kScratch, kWorkerLoop];
+  const fns = [gemmRows, gemmTn, kRows, kTn, kBlock, kRunBlocks, kWorkerLoop];
   workerSource = [
     `"use strict";`,
     `const { workerData } = require("node:worker_threads");`,
     ...fns.map((fn) => fn.toString()),
     `const d = workerData;`,
-    `const e = Object.assign({}, d.dims, { X: new Float64Array(d.X), W: new Float64Array(d.W), H: new Float64Array(d.H),`,
-    `  Ht: new Float64Array(d.Ht), HHt: new Float64Array(d.HHt), Hsum: new Float64Array(d.Hsum), XHt: new Float64Array(d.XHt),`,
-    `  P: new Float64Array(d.P), ctl: new Int32Array(d.ctl) });`,
-    `${kWorkerLoop.name}(e);`,
+    `const simd = d.module ? new WebAssembly.Instance(d.module, { env: { mem: d.memory } }).exports : null;`,
+    `const M = new Float64Array(d.memory ? d.memory.buffer : d.heap);`,
+    `const e = Object.assign({}, d.dims, { M, ctl: new Int32Array(d.ctl), simd, jsRows: ${gemmRows.name}, jsTn: ${gemmTn.name} });`,
+    `${kWorkerLoop.name}(e, d.thread);`,
   ].join("\n");
   return workerSource;
+}
+
+/** Where the heap lives, to hand it to worker threads. */
+interface Heap {
+  memory: WasmMemory | null;
+  module: WasmModule | null;
 }
 
 /**
@@ -509,22 +400,22 @@ function getWorkerSource(): string {
  */
 class Runner {
   private readonly workers: Worker[] = [];
-  private readonly scratch: Scratch;
   private gen = 0;
 
-  constructor(private readonly e: Engine, wanted: number) {
-    this.scratch = kScratch(e);
-    if (wanted > 1) this.start(wanted);
+  constructor(private readonly e: Engine, heap: Heap, threads: number) {
+    if (threads > 1) this.start(heap, threads);
   }
 
-  private start(wanted: number): void {
+  private start(heap: Heap, threads: number): void {
     const e = this.e;
-    const buf = (a: Float64Array | Int32Array): ArrayBufferLike => a.buffer;
-    const dims = { n: e.n, f: e.f, k: e.k, beta: e.beta, fixedH: e.fixedH, blockRows: e.blockRows, blocks: e.blocks, slot: e.slot, eps: e.eps };
-    const data = { dims, X: buf(e.X), W: buf(e.W), H: buf(e.H), Ht: buf(e.Ht), HHt: buf(e.HHt), Hsum: buf(e.Hsum), XHt: buf(e.XHt), P: buf(e.P), ctl: buf(e.ctl) };
+    const dims = {
+      n: e.n, f: e.f, k: e.k, beta: e.beta, fixedH: e.fixedH, blockRows: e.blockRows, blocks: e.blocks, slot: e.slot, eps: e.eps,
+      oX: e.oX, oW: e.oW, oH: e.oH, oHt: e.oHt, oHHt: e.oHHt, oHsum: e.oHsum, oXHt: e.oXHt, oP: e.oP, oS: e.oS, sStride: e.sStride,
+    }; // prettier-ignore
     try {
-      for (let i = 1; i < wanted; i++) {
-        const w = new Worker(getWorkerSource(), { eval: true, workerData: data });
+      for (let t = 1; t < threads; t++) {
+        const workerData = { dims, thread: t, ctl: e.ctl.buffer, memory: heap.memory, module: heap.memory ? heap.module : null, heap: heap.memory ? null : e.M.buffer };
+        const w = new Worker(getWorkerSource(), { eval: true, workerData });
         // A worker that fails only leaves its share to the others.
         w.on("error", () => undefined);
         w.unref();
@@ -553,7 +444,7 @@ class Runner {
     Atomics.store(ctl, 2, (gen & 0xfff) << 20);
     Atomics.store(ctl, 0, gen);
     if (this.workers.length > 0) Atomics.notify(ctl, 0);
-    kRunBlocks(this.e, this.scratch, cmd, gen, false);
+    kRunBlocks(this.e, 0, cmd, gen);
     for (;;) {
       const done = Atomics.load(ctl, 3);
       if (done === this.e.blocks) break;
@@ -585,54 +476,66 @@ function threadsFor(requested: number | undefined, n: number, f: number, k: numb
   return Math.max(1, Math.min(4, availableParallelism(), blocks));
 }
 
-/** Allocates the engine; shared memory when several threads will run. */
-function makeEngine(V: Matrix, k: number, beta: number, fixedH: boolean, threads: number): Engine {
+/**
+ * Lays out the heap (V copied in) and the engine: a WebAssembly memory when the SIMD
+ * kernels are wanted and available, else a (Shared)ArrayBuffer.
+ */
+function makeEngine(V: Matrix, k: number, beta: number, fixedH: boolean, threads: number, useSimd: boolean): { e: Engine; heap: Heap } {
   const { rows: n, cols: f } = V;
-  const blocks = Math.ceil(n / NMF_BLOCK_ROWS);
+  const B = NMF_BLOCK_ROWS;
+  const blocks = Math.ceil(n / B);
   const slot = k * f + k * k + 2;
-  const alloc = (len: number): Float64Array => (threads > 1 ? new Float64Array(new SharedArrayBuffer(8 * len)) : new Float64Array(len));
-  const X = threads > 1 ? alloc(n * f) : V.data;
-  if (threads > 1) X.set(V.data);
-  return {
-    n,
-    f,
-    k,
-    beta,
-    fixedH: fixedH ? 1 : 0,
-    blockRows: NMF_BLOCK_ROWS,
-    blocks,
-    slot,
-    eps: EPSILON,
-    X,
-    W: alloc(n * k),
-    H: alloc(k * f),
-    Ht: alloc(f * k),
-    HHt: alloc(k * k),
-    Hsum: alloc(k),
-    XHt: alloc(fixedH && beta === 2 ? n * k : 0),
-    P: alloc(blocks * slot),
-    ctl: threads > 1 ? new Int32Array(new SharedArrayBuffer(4 * 8)) : new Int32Array(8),
+  let top = 0;
+  // Even offsets: 16-byte aligned f64x2 accesses where the layout allows.
+  const take = (len: number): number => {
+    const o = top;
+    top += len + (len & 1);
+    return o;
   };
+  const oX = take(n * f);
+  const oW = take(n * k);
+  const oH = take(k * f);
+  const oHt = take(f * k);
+  const oHHt = take(k * k);
+  const oHsum = take(k);
+  const oXHt = take(fixedH && beta === 2 ? n * k : 0);
+  const oP = take(blocks * slot);
+  const sStride = 2 * B * k + B * f + ((B * f) & 1);
+  const oS = take(threads * sStride);
+  const shared = threads > 1;
+  const sh = useSimd ? simdHeap(top, shared) : undefined;
+  const M = sh !== undefined ? sh.M : new Float64Array(shared ? new SharedArrayBuffer(8 * top) : new ArrayBuffer(8 * top));
+  const simd = sh !== undefined ? sh.kernels : null;
+  const memory = sh !== undefined ? sh.memory : null;
+  const module = sh !== undefined ? sh.module : null;
+  M.set(V.data, oX);
+  const e: Engine = {
+    n, f, k, beta, fixedH: fixedH ? 1 : 0, blockRows: B, blocks, slot, eps: EPSILON,
+    M, oX, oW, oH, oHt, oHHt, oHsum, oXHt, oP, oS, sStride,
+    ctl: new Int32Array(shared ? new SharedArrayBuffer(4 * 8) : new ArrayBuffer(4 * 8)),
+    simd, jsRows: gemmRows, jsTn: gemmTn,
+  }; // prettier-ignore
+  return { e, heap: { memory, module } };
 }
 
-/** Hᵀ, H·Hᵀ and the safe row sums of H, from e.H. */
+/** Hᵀ, H·Hᵀ and the safe row sums of H, from H. */
 function refreshH(e: Engine): void {
-  const { k, f, H, Ht, HHt, Hsum } = e;
+  const { k, f, M, oH, oHt, oHHt, oHsum } = e;
   for (let c = 0; c < k; c++) {
     let sum = 0;
     for (let j = 0; j < f; j++) {
-      const h = H[c * f + j]!;
-      Ht[j * k + c] = h;
+      const h = M[oH + c * f + j]!;
+      M[oHt + j * k + c] = h;
       sum += h;
     }
-    Hsum[c] = sum === 0 ? e.eps : sum;
+    M[oHsum + c] = sum === 0 ? e.eps : sum;
   }
   for (let c = 0; c < k; c++) {
     for (let d = c; d < k; d++) {
       let acc = 0;
-      for (let j = 0; j < f; j++) acc += H[c * f + j]! * H[d * f + j]!;
-      HHt[c * k + d] = acc;
-      HHt[d * k + c] = acc;
+      for (let j = 0; j < f; j++) acc += M[oH + c * f + j]! * M[oH + d * f + j]!;
+      M[oHHt + c * k + d] = acc;
+      M[oHHt + d * k + c] = acc;
     }
   }
 }
@@ -640,9 +543,10 @@ function refreshH(e: Engine): void {
 /** Sum over blocks (in block order) of slot entries [off, off+len) into out. */
 function reduce(e: Engine, off: number, len: number, out: Float64Array): void {
   out.fill(0);
+  const M = e.M;
   for (let b = 0; b < e.blocks; b++) {
-    const base = b * e.slot + off;
-    for (let t = 0; t < len; t++) out[t] = out[t]! + e.P[base + t]!;
+    const base = e.oP + b * e.slot + off;
+    for (let t = 0; t < len; t++) out[t] = out[t]! + M[base + t]!;
   }
 }
 
@@ -658,13 +562,13 @@ function errorOf(e: Engine, runner: Runner, frobenius: boolean): number {
   runner.run(3);
   reduce(e, off, 2, sums);
   // Σ(WH) = (column sums of W)·(row sums of H).
-  const { n, k, f, W, H } = e;
+  const { n, k, f, M, oW, oH } = e;
   let sumWH = 0;
   for (let c = 0; c < k; c++) {
     let ws = 0;
-    for (let i = 0; i < n; i++) ws += W[i * k + c]!;
+    for (let i = 0; i < n; i++) ws += M[oW + i * k + c]!;
     let hs = 0;
-    for (let j = 0; j < f; j++) hs += H[c * f + j]!;
+    for (let j = 0; j < f; j++) hs += M[oH + c * f + j]!;
     sumWH += ws * hs;
   }
   let res = sums[0]!;
@@ -674,7 +578,7 @@ function errorOf(e: Engine, runner: Runner, frobenius: boolean): number {
 
 /** The H update from the block shares of the last W pass. */
 function updateH(e: Engine): void {
-  const { k, f, H } = e;
+  const { k, f, M, oH } = e;
   const num = new Float64Array(k * f);
   reduce(e, 0, k * f, num);
   if (e.beta === 2) {
@@ -685,20 +589,20 @@ function updateH(e: Engine): void {
     for (let c = 0; c < k; c++) {
       for (let j = 0; j < f; j++) {
         let d = 0;
-        for (let l = 0; l < k; l++) d += WtW[c * k + l]! * H[l * f + j]!;
+        for (let l = 0; l < k; l++) d += WtW[c * k + l]! * M[oH + l * f + j]!;
         den[c * f + j] = d === 0 ? e.eps : d;
       }
     }
-    for (let t = 0; t < k * f; t++) H[t] = H[t]! * (num[t]! / den[t]!);
+    for (let t = 0; t < k * f; t++) M[oH + t] = M[oH + t]! * (num[t]! / den[t]!);
   } else {
     const Wsum = new Float64Array(k);
     reduce(e, k * f, k, Wsum);
     for (let c = 0; c < k; c++) {
       const d = Wsum[c] === 0 ? 1 : Wsum[c]!;
       for (let j = 0; j < f; j++) {
-        let h = H[c * f + j]! * (num[c * f + j]! / d);
+        let h = M[oH + c * f + j]! * (num[c * f + j]! / d);
         if (h < EPS64) h = 0;
-        H[c * f + j] = h;
+        M[oH + c * f + j] = h;
       }
     }
   }
@@ -799,25 +703,26 @@ export function nmf(V: Matrix, options: NmfOptions): NmfResult {
     return { W: { rows: n, cols: k, data: new Float64Array(n * k) }, H: { rows: k, cols: f, data: new Float64Array(k * f) }, iterations: 0, relErr: 0, reconstructionErr: 0 };
   }
   const threads = threadsFor(options.workers, n, f, k);
-  const e = makeEngine(V, k, beta, false, threads);
+  const { e, heap } = makeEngine(V, k, beta, false, threads, options.simd ?? NMF_DEFAULTS.simd);
+  const M = e.M;
   if (init === "random") {
     const avg = Math.sqrt(meanOf(V.data) / k);
     const rng = new Prng(seed);
-    for (let t = 0; t < k * f; t++) e.H[t] = Math.abs(avg * rng.normal());
-    for (let t = 0; t < n * k; t++) e.W[t] = Math.abs(avg * rng.normal());
+    for (let t = 0; t < k * f; t++) M[e.oH + t] = Math.abs(avg * rng.normal());
+    for (let t = 0; t < n * k; t++) M[e.oW + t] = Math.abs(avg * rng.normal());
   } else {
     const start = nndsvd(V, k, { variant: init, seed });
-    e.W.set(start.W.data);
-    e.H.set(start.H.data);
+    M.set(start.W.data, e.oW);
+    M.set(start.H.data, e.oH);
   }
-  const runner = new Runner(e, threads);
+  const runner = new Runner(e, heap, threads);
   try {
     const iterations = multiplicativeUpdates(e, runner, maxIter, tol);
     const reconstructionErr = errorOf(e, runner, false);
     const relErr = (beta === 2 ? reconstructionErr : errorOf(e, runner, true)) / norm;
     return {
-      W: { rows: n, cols: k, data: Float64Array.from(e.W) },
-      H: { rows: k, cols: f, data: Float64Array.from(e.H) },
+      W: { rows: n, cols: k, data: M.slice(e.oW, e.oW + n * k) },
+      H: { rows: k, cols: f, data: M.slice(e.oH, e.oH + k * f) },
       iterations,
       relErr,
       reconstructionErr,
@@ -864,13 +769,13 @@ export function nmfTransform(V: Matrix, H: Matrix, options: NmfTransformOptions 
   }
   if (method !== "mu") throw new Error(`${MODULE}: unknown method '${String(method)}'; expected mu or nnls`);
   const threads = threadsFor(options.workers, n, f, k);
-  const e = makeEngine(V, k, beta, true, threads);
-  e.W.fill(Math.sqrt(meanOf(V.data) / k));
-  e.H.set(H.data);
-  const runner = new Runner(e, threads);
+  const { e, heap } = makeEngine(V, k, beta, true, threads, options.simd ?? NMF_TRANSFORM_DEFAULTS.simd);
+  e.M.fill(Math.sqrt(meanOf(V.data) / k), e.oW, e.oW + n * k);
+  e.M.set(H.data, e.oH);
+  const runner = new Runner(e, heap, threads);
   try {
     multiplicativeUpdates(e, runner, maxIter, tol);
-    return { rows: n, cols: k, data: Float64Array.from(e.W) };
+    return { rows: n, cols: k, data: e.M.slice(e.oW, e.oW + n * k) };
   } finally {
     runner.close();
   }

@@ -159,7 +159,7 @@ describe("embedding/nmf against scikit-learn 1.2.1 NMF(solver='mu')", () => {
 describe("embedding/nmf", () => {
   const V = featureMatrix(5, 700, 10);
 
-  it("gives the same bits with 1, 2 and 3 threads, the workers taking part", () => {
+  it("gives the same bits with 1, 2 and 3 threads (the workers taking part) and without SIMD", () => {
     const big = featureMatrix(6, 3000, 16);
     for (const loss of ["frobenius", "kullback-leibler"] as const) {
       const one = nmf(big, { k: 5, loss, workers: 1, tol: 0, maxIter: 60 });
@@ -172,9 +172,15 @@ describe("embedding/nmf", () => {
         expect(many.relErr).toBe(one.relErr);
         expect(many.iterations).toBe(one.iterations);
       }
+      const js = nmf(big, { k: 5, loss, workers: 2, tol: 0, maxIter: 60, simd: false });
+      expect(nmfDiagnostics.workerBlocks).toBeGreaterThan(0);
+      expect(js.W.data).toEqual(one.W.data);
+      expect(js.H.data).toEqual(one.H.data);
       const t1 = nmfTransform(big, one.H, { loss, workers: 1 });
       const t2 = nmfTransform(big, one.H, { loss, workers: 2 });
+      const t3 = nmfTransform(big, one.H, { loss, workers: 1, simd: false });
       expect(t2.data).toEqual(t1.data);
+      expect(t3.data).toEqual(t1.data);
     }
   });
 
