@@ -14,9 +14,18 @@
  *   distinct values.
  * - graphrole 1.1.1 (`roles/factor.py`) quantises with scikit-learn
  *   `KMeans(n_clusters=2^bits, random_state=1)` on the flattened entries (k-means++,
- *   10 restarts, Lloyd): a local optimum. `quantize` returns the global optimum instead
- *   (when it fits `optimalBudget`), so costs can differ from graphrole's where k-means++
- *   stops short of it; `rolx.ts` reports how often that changes the model chosen.
+ *   10 restarts, Lloyd): a local optimum. `method: "sklearn"` reproduces scikit-learn
+ *   1.2's `KMeans.fit` (`sklearn/cluster/_kmeans.py`, `_k_means_lloyd.pyx`,
+ *   `_k_means_common.pyx`) for 1-D data operation by operation: numpy's MT19937
+ *   `RandomState` draws, numpy's pairwise summation, the centring by the mean, k-means++
+ *   with 2 + ⌊ln k⌋ local trials, Lloyd on chunks of 256 values with per-thread partial
+ *   sums (libgomp's static schedule over `threads`), the stopping rule, the final E-step,
+ *   `_is_same_clustering`. On scikit-learn 1.2.1's own runs (156 cases, 2–256 levels) the
+ *   levels and labels are equal bit for bit. Not reproduced: the order in which
+ *   `np.argpartition` lists the farthest points when clusters empty (here descending
+ *   distance, ties to the lower index), and partial sums of more than two threads (added
+ *   in thread order; OpenMP adds them as threads finish).
+ *   The default method returns the global optimum instead (when it fits `optimalBudget`).
  * - LLNL refex-rolx `MaxLloyd.m` (K. Henderson): Lloyd iterations from levels spread
  *   uniformly, `lloydMax` below.
  *
@@ -51,9 +60,12 @@ export interface QuantizeOptions {
    * Lloyd runs from cheap deterministic initialisations (quantiles, equal widths, seeded
    * stratified quantiles); `"auto"` (default): optimal when `k × distinct values ≤
    * optimalBudget`, else the dynamic programme on the values merged into
-   * `optimalBudget / k` runs, polished by Lloyd iterations (near-optimal).
+   * `optimalBudget / k` runs, polished by Lloyd iterations (near-optimal); `"sklearn"`:
+   * scikit-learn 1.2's `KMeans(k, random_state=1)` reproduced operation by operation
+   * (a local optimum; O(k·N) per k-means++ step and per Lloyd iteration, so meant for
+   * graphrole-sized inputs; k > N throws, as scikit-learn does).
    */
-  readonly method?: "auto" | "optimal" | "lloyd";
+  readonly method?: "auto" | "optimal" | "lloyd" | "sklearn";
   /** Largest k × (distinct values) solved exactly by `"auto"` (the DP keeps one Int32 per cell). */
   readonly optimalBudget?: number;
   /** Lloyd runs of `method: "lloyd"` (the best inertia wins). */
@@ -62,11 +74,13 @@ export interface QuantizeOptions {
   readonly maxIter?: number;
   /** Seed of the stratified-quantile restarts. */
   readonly seed?: number;
+  /** Options of `method: "sklearn"`. */
+  readonly sklearn?: SklearnKmeansOptions;
 }
 
 /** Defaults of `quantize` / `quantizeLadder`. */
 export const QUANTIZE_DEFAULTS = Object.freeze({
-  method: "auto" as "auto" | "optimal" | "lloyd",
+  method: "auto" as "auto" | "optimal" | "lloyd" | "sklearn",
   optimalBudget: 1 << 23,
   restarts: 10,
   maxIter: 300,
@@ -397,6 +411,381 @@ function coarseStarts(s: Sorted, ks: readonly number[], groups: number, maxIter:
   });
 }
 
+/**
+ * numpy's MT19937 as `np.random.RandomState(seed)` uses it (legacy seeding
+ * `mt19937_seed` = Matsumoto–Nishimura `init_genrand`), with the three draws scikit-learn's
+ * k-means++ makes: `randint(n)` (masked rejection on 32 bits), `uniform()` (53-bit double
+ * from two 32-bit words).
+ */
+class NumpyRandomState {
+  private readonly mt = new Uint32Array(624);
+  private pos = 624;
+
+  constructor(seed: number) {
+    let s = seed >>> 0;
+    for (let i = 0; i < 624; i++) {
+      this.mt[i] = s;
+      s = (Math.imul(1812433253, (s ^ (s >>> 30)) >>> 0) + i + 1) >>> 0;
+    }
+  }
+
+  next32(): number {
+    const mt = this.mt;
+    if (this.pos >= 624) {
+      for (let i = 0; i < 624; i++) {
+        const y = (mt[i]! & 0x80000000) | (mt[(i + 1) % 624]! & 0x7fffffff);
+        mt[i] = mt[(i + 397) % 624]! ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
+      }
+      this.pos = 0;
+    }
+    let y = mt[this.pos++]!;
+    y ^= y >>> 11;
+    y ^= (y << 7) & 0x9d2c5680;
+    y ^= (y << 15) & 0xefc60000;
+    y ^= y >>> 18;
+    return y >>> 0;
+  }
+
+  /** `random_sample()`: (a·2^26 + b)/2^53 with a = w₁ >> 5, b = w₂ >> 6. */
+  uniform(): number {
+    const a = this.next32() >>> 5;
+    const b = this.next32() >>> 6;
+    return (a * 67108864 + b) / 9007199254740992;
+  }
+
+  /** `randint(n)` for 1 ≤ n ≤ 2^32: masked rejection sampling on 32-bit words. */
+  randint(n: number): number {
+    const rng = n - 1;
+    if (rng === 0) return 0;
+    let mask = rng;
+    mask |= mask >>> 1;
+    mask |= mask >>> 2;
+    mask |= mask >>> 4;
+    mask |= mask >>> 8;
+    mask |= mask >>> 16;
+    mask >>>= 0;
+    for (;;) {
+      const v = (this.next32() & mask) >>> 0;
+      if (v <= rng) return v;
+    }
+  }
+}
+
+/** numpy's pairwise summation of a[off .. off+n) (`np.sum` of a contiguous float64 array). */
+function pairwiseSum(a: Float64Array, off: number, n: number): number {
+  if (n < 8) {
+    let r = 0;
+    for (let i = 0; i < n; i++) r += a[off + i]!;
+    return r;
+  }
+  if (n <= 128) {
+    let r0 = a[off]!, r1 = a[off + 1]!, r2 = a[off + 2]!, r3 = a[off + 3]!;
+    let r4 = a[off + 4]!, r5 = a[off + 5]!, r6 = a[off + 6]!, r7 = a[off + 7]!;
+    let i = 8;
+    for (; i < n - (n % 8); i += 8) {
+      const b = off + i;
+      r0 += a[b]!;
+      r1 += a[b + 1]!;
+      r2 += a[b + 2]!;
+      r3 += a[b + 3]!;
+      r4 += a[b + 4]!;
+      r5 += a[b + 5]!;
+      r6 += a[b + 6]!;
+      r7 += a[b + 7]!;
+    }
+    let res = r0 + r1 + (r2 + r3) + (r4 + r5 + (r6 + r7));
+    for (; i < n; i++) res += a[off + i]!;
+    return res;
+  }
+  let n2 = Math.floor(n / 2);
+  n2 -= n2 % 8;
+  return pairwiseSum(a, off, n2) + pairwiseSum(a, off + n2, n - n2);
+}
+
+/** Options of scikit-learn's KMeans reproduced by `method: "sklearn"`. */
+export interface SklearnKmeansOptions {
+  /** `random_state` (graphrole: 1). */
+  readonly randomState?: number;
+  /** `n_init` (scikit-learn 1.2: 10). */
+  readonly nInit?: number;
+  /** `max_iter` (300). */
+  readonly maxIter?: number;
+  /** `tol` (1e-4, relative to the variance of the values). */
+  readonly tol?: number;
+  /** OpenMP threads of scikit-learn's Lloyd loop (they fix how partial sums are combined; graphrole's machine here: 2). */
+  readonly threads?: number;
+}
+
+/** Defaults of the scikit-learn KMeans reproduction (graphrole's `KMeans(n_clusters, random_state=1)` on 2 cores). */
+export const SKLEARN_KMEANS_DEFAULTS = Object.freeze({ randomState: 1, nInit: 10, maxIter: 300, tol: 1e-4, threads: 2 });
+
+/** libgomp's static schedule: the [start, end) iterations of thread t out of `threads`. */
+function staticRange(n: number, threads: number, t: number): [number, number] {
+  let q = Math.floor(n / threads);
+  let r = n % threads;
+  if (t < r) {
+    q++;
+    r = 0;
+  }
+  const start = q * t + r;
+  return [start, start + q];
+}
+
+/**
+ * scikit-learn 1.2's `KMeans(n_clusters=k, random_state, n_init=10).fit(x.reshape(-1, 1))`
+ * (algorithm "lloyd") for one-dimensional data, operation by operation: centring by the
+ * (pairwise-summed) mean, k-means++ with 2 + ⌊ln k⌋ local trials and distances
+ * (−2·c·x + c²) + x², Lloyd iterations on chunks of 256 values with distances c² − 2·x·c,
+ * per-thread partial sums, scikit-learn's stopping rule (labels unchanged, or the squared
+ * centre shift ≤ tol·var(x)) and final E-step, the best of the restarts by inertia.
+ * Returns the centres (mean added back) and the label of each value.
+ */
+function sklearnKmeans(values: ArrayLike<number>, k: number, opts: Required<SklearnKmeansOptions>): { centers: Float64Array; labels: Int32Array } {
+  const N = values.length;
+  const X = new Float64Array(N);
+  for (let i = 0; i < N; i++) X[i] = values[i]!;
+  // tol = mean(var(X, axis=0)) * tol (on the uncentred data)
+  const mean0 = (0 + pairwiseSum(X, 0, N)) / N;
+  const dev = new Float64Array(N);
+  for (let i = 0; i < N; i++) {
+    const d = X[i]! - mean0;
+    dev[i] = d * d;
+  }
+  const tol = ((0 + pairwiseSum(dev, 0, N)) / N) * opts.tol;
+  const xMean = mean0;
+  for (let i = 0; i < N; i++) X[i] = X[i]! - xMean;
+  const xsq = new Float64Array(N);
+  for (let i = 0; i < N; i++) xsq[i] = X[i]! * X[i]!;
+  const rs = new NumpyRandomState(opts.randomState);
+  const trials = 2 + Math.floor(Math.log(k));
+  const closest = new Float64Array(N);
+  const cand = Array.from({ length: trials }, () => new Float64Array(N));
+  const cum = new Float64Array(N);
+  const candIds = new Int32Array(trials);
+  const candPot = new Float64Array(trials);
+  const threads = Math.max(1, Math.min(opts.threads, Math.ceil(N / 256)));
+  const nChunks = Math.ceil(N / 256);
+  const partial = Array.from({ length: threads }, () => ({ s: new Float64Array(k), w: new Float64Array(k) }));
+  const csq = new Float64Array(k);
+  const shift = new Float64Array(k);
+  const order = new Int32Array(k);
+  const sorted = new Float64Array(k);
+
+  // one E-step (and M-step): labels from `centers`, new centres into `out`
+  const lloydIter = (centers: Float64Array, out: Float64Array, weights: Float64Array, labels: Int32Array, update: boolean): void => {
+    for (let j = 0; j < k; j++) csq[j] = centers[j]! * centers[j]!;
+    for (let t = 0; t < threads; t++) {
+      partial[t]!.s.fill(0);
+      partial[t]!.w.fill(0);
+    }
+    // centres in ascending order: only the centres next to x (and any numerically
+    // indistinguishable from them) can hold the smallest rounded distance
+    for (let j = 0; j < k; j++) order[j] = j;
+    order.sort((a, b) => centers[a]! - centers[b]! || a - b);
+    for (let j = 0; j < k; j++) sorted[j] = centers[order[j]!]!;
+    for (let t = 0; t < threads; t++) {
+      const [c0, c1] = staticRange(nChunks, threads, t);
+      const ps = partial[t]!.s;
+      const pw = partial[t]!.w;
+      for (let i = c0 * 256; i < Math.min(N, c1 * 256); i++) {
+        const x = X[i]!;
+        let lo = 0;
+        let hi = k;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (sorted[mid]! < x) lo = mid + 1;
+          else hi = mid;
+        }
+        let a = Math.max(0, lo - 2);
+        let b = Math.min(k - 1, lo + 1);
+        const tiny = 1e-9 * (Math.abs(x) + Math.abs(sorted[a]!) + Math.abs(sorted[b]!));
+        while (a > 0 && sorted[a]! - sorted[a - 1]! <= tiny) a--;
+        while (b < k - 1 && sorted[b + 1]! - sorted[b]! <= tiny) b++;
+        let best = -1;
+        let bd = Infinity;
+        for (let u = a; u <= b; u++) {
+          const j = order[u]!;
+          const d = -2 * (x * centers[j]!) + csq[j]!;
+          if (d < bd || (d === bd && j < best)) {
+            bd = d;
+            best = j;
+          }
+        }
+        labels[i] = best;
+        if (update) {
+          pw[best]! += 1;
+          ps[best]! += x;
+        }
+      }
+    }
+    if (!update) return;
+    out.fill(0);
+    weights.fill(0);
+    for (let t = 0; t < threads; t++) {
+      for (let j = 0; j < k; j++) {
+        weights[j]! += partial[t]!.w[j]!;
+        out[j]! += partial[t]!.s[j]!;
+      }
+    }
+    // empty clusters take the points farthest from their centres
+    const empty: number[] = [];
+    for (let j = 0; j < k; j++) if (weights[j] === 0) empty.push(j);
+    if (empty.length > 0) {
+      const dist = new Float64Array(N);
+      let mx = 0;
+      for (let i = 0; i < N; i++) {
+        const d = X[i]! - centers[labels[i]!]!;
+        dist[i] = 0 + d * d;
+        if (dist[i]! > mx) mx = dist[i]!;
+      }
+      if (mx > 0) {
+        const order = Array.from({ length: N }, (_, i) => i).sort((a, b) => dist[b]! - dist[a]! || a - b);
+        empty.forEach((nj, t) => {
+          const far = order[t]!;
+          const old = labels[far]!;
+          out[old]! -= X[far]!;
+          out[nj] = X[far]!;
+          weights[nj] = 1;
+          weights[old]! -= 1;
+        });
+      }
+    }
+    for (let j = 0; j < k; j++) {
+      if (weights[j]! > 0) out[j]! *= 1 / weights[j]!;
+      const d = out[j]! - centers[j]!;
+      shift[j] = Math.sqrt(0 + d * d);
+    }
+  };
+
+  let bestInertia = Infinity;
+  let bestLabels: Int32Array | undefined;
+  let bestCenters: Float64Array | undefined;
+  for (let run = 0; run < opts.nInit; run++) {
+    // k-means++
+    let centers = new Float64Array(k);
+    const first = rs.randint(N);
+    centers[0] = X[first]!;
+    {
+      const c = X[first]!;
+      const cc = c * c;
+      for (let i = 0; i < N; i++) {
+        const d = -2 * (c * X[i]!) + cc + xsq[i]!;
+        closest[i] = d > 0 ? d : 0;
+      }
+    }
+    let pot = 0 + pairwiseSum(closest, 0, N);
+    for (let c = 1; c < k; c++) {
+      let acc = 0;
+      for (let i = 0; i < N; i++) {
+        acc += closest[i]!;
+        cum[i] = acc;
+      }
+      for (let t = 0; t < trials; t++) {
+        const r = rs.uniform() * pot;
+        let lo = 0;
+        let hi = N;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (cum[mid]! < r) lo = mid + 1;
+          else hi = mid;
+        }
+        candIds[t] = Math.min(lo, N - 1);
+      }
+      for (let t = 0; t < trials; t++) {
+        const cx = X[candIds[t]!]!;
+        const cc = cx * cx;
+        const dt = cand[t]!;
+        for (let i = 0; i < N; i++) {
+          let d = -2 * (cx * X[i]!) + cc + xsq[i]!;
+          if (!(d > 0)) d = 0;
+          const o = closest[i]!;
+          dt[i] = o < d ? o : d;
+        }
+        candPot[t] = 0 + pairwiseSum(dt, 0, N);
+      }
+      let b = 0;
+      for (let t = 1; t < trials; t++) if (candPot[t]! < candPot[b]!) b = t;
+      pot = candPot[b]!;
+      closest.set(cand[b]!);
+      centers[c] = X[candIds[b]!]!;
+    }
+    // Lloyd
+    let next = new Float64Array(k);
+    const weights = new Float64Array(k);
+    const labels = new Int32Array(N).fill(-1);
+    const labelsOld = new Int32Array(N).fill(-1);
+    let strict = false;
+    for (let it = 0; it < opts.maxIter; it++) {
+      lloydIter(centers, next, weights, labels, true);
+      const t = centers;
+      centers = next;
+      next = t;
+      let same = true;
+      for (let i = 0; i < N; i++) {
+        if (labels[i] !== labelsOld[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        strict = true;
+        break;
+      }
+      for (let j = 0; j < k; j++) next[j] = shift[j]! * shift[j]!; // scratch: squared shifts
+      if (0 + pairwiseSum(next, 0, k) <= tol) break;
+      labelsOld.set(labels);
+    }
+    if (!strict) lloydIter(centers, centers, weights, labels, false);
+    // inertia: prange over samples, static schedule, per-thread partial sums
+    let inertia = 0;
+    for (let t = 0; t < threads; t++) {
+      const [s0, s1] = staticRange(N, threads, t);
+      let p = 0;
+      for (let i = s0; i < s1; i++) {
+        const d = X[i]! - centers[labels[i]!]!;
+        p += (0 + d * d) * 1;
+      }
+      inertia += p;
+    }
+    if (bestLabels === undefined || (inertia < bestInertia && !sameClustering(labels, bestLabels, k))) {
+      bestInertia = inertia;
+      bestLabels = labels;
+      bestCenters = centers;
+    }
+  }
+  const centers = bestCenters!;
+  for (let j = 0; j < k; j++) centers[j] = centers[j]! + xMean;
+  return { centers, labels: bestLabels! };
+}
+
+/** scikit-learn's `_is_same_clustering`: labels equal up to a relabelling. */
+function sameClustering(a: Int32Array, b: Int32Array, k: number): boolean {
+  const map = new Int32Array(k).fill(-1);
+  for (let i = 0; i < a.length; i++) {
+    if (map[a[i]!] === -1) map[a[i]!] = b[i]!;
+    else if (map[a[i]!] !== b[i]) return false;
+  }
+  return true;
+}
+
+/** The Quantization of `values` given scikit-learn's centres and labels. */
+function fromCenters(values: ArrayLike<number>, centers: Float64Array, labels: Int32Array): Quantization {
+  const used = [...new Set(Array.from(labels, (l) => centers[l]!))].sort((a, b) => a - b);
+  const levels = Float64Array.from(used);
+  const index = new Map(used.map((v, t) => [v, t]));
+  const n = values.length;
+  const lab = new Int32Array(n);
+  const out = new Float64Array(n);
+  let inertia = 0;
+  for (let i = 0; i < n; i++) {
+    const v = centers[labels[i]!]!;
+    lab[i] = index.get(v)!;
+    out[i] = v;
+    inertia += (values[i]! - v) ** 2;
+  }
+  return { levels, labels: lab, values: out, inertia };
+}
+
 function checkK(k: number): void {
   if (!Number.isSafeInteger(k) || k < 1) throw new Error(`${MODULE}: the number of levels must be an integer ≥ 1, got ${k}`);
 }
@@ -417,6 +806,14 @@ export function quantizeLadder(values: ArrayLike<number>, ks: readonly number[],
   if (values.length === 0) throw new Error(`${MODULE}: cannot quantise an empty list`);
   for (const k of ks) checkK(k);
   const s = sortDistinct(values, "values");
+  if (o.method === "sklearn") {
+    const so = { ...SKLEARN_KMEANS_DEFAULTS, ...o.sklearn };
+    return ks.map((k) => {
+      if (k > values.length) throw new Error(`${MODULE}: scikit-learn's KMeans needs k <= number of values, got k = ${k} for ${values.length} values`);
+      const { centers, labels } = sklearnKmeans(values, k, so);
+      return fromCenters(values, centers, labels);
+    });
+  }
   const m = s.xs.length;
   const out: (Quantization | undefined)[] = ks.map(() => undefined);
   const need: number[] = [];

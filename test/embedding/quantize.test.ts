@@ -1,5 +1,6 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { lloydMax, quantize, quantizeLadder, QUANTIZE_DEFAULTS } from "../../src/embedding/quantize.js";
+import { lloydMax, quantize, quantizeLadder, QUANTIZE_DEFAULTS, SKLEARN_KMEANS_DEFAULTS } from "../../src/embedding/quantize.js";
 import { Prng } from "../../src/random/prng.js";
 
 /** Exhaustive optimum over every split of the sorted distinct values into k contiguous runs. */
@@ -133,5 +134,26 @@ describe("embedding/quantize", () => {
     // an emptied level is dropped: levels 0, 25, 50, 75 on {0, 1, 100}
     expect(Array.from(lloydMax([0, 1, 100], 4).levels)).toEqual([0.5, 100]);
     expect(Array.from(lloydMax([5, 5, 5], 3).levels)).toEqual([5]);
+  });
+
+  it("reproduces scikit-learn 1.2.1's KMeans(k, random_state=1) bit for bit", () => {
+    // fixture: scikit-learn's cluster_centers_[labels_] on heavy-tailed values (600 values =
+    // 3 chunks over 2 threads), a log-normal sample, and 6 distinct values with 8 and 16
+    // clusters (duplicate centres, empty clusters: 6 levels come out)
+    const fx = JSON.parse(readFileSync(new URL("../fixtures/embedding/rolx/kmeans-sklearn.json", import.meta.url), "utf8"));
+    expect(SKLEARN_KMEANS_DEFAULTS.randomState).toBe(1);
+    for (const c of fx.cases as Array<{ name: string; K: number; centers: number[]; labels: number[]; distinctLabels: number; inertia: number }>) {
+      const x: number[] = fx.data[c.name];
+      const q = quantize(x, c.K, { method: "sklearn" });
+      const want = Float64Array.from(c.labels, (l) => c.centers[l]!);
+      expect(q.values, `${c.name} K=${c.K}`).toEqual(want);
+      expect(q.levels.length).toBe(c.distinctLabels);
+      // (inertia 0 up to round-off when every distinct value has its own level)
+      expect(Math.abs(q.inertia - c.inertia)).toBeLessThanOrEqual(1e-9 * Math.max(c.inertia, 1e-12));
+    }
+    // the optimal quantiser is at least as good as scikit-learn's local optimum
+    const x: number[] = fx.data.pareto600;
+    expect(quantize(x, 32).inertia).toBeLessThanOrEqual(quantize(x, 32, { method: "sklearn" }).inertia);
+    expect(() => quantize([1, 2, 3], 4, { method: "sklearn" })).toThrow(/scikit-learn's KMeans needs k <= number of values/);
   });
 });
