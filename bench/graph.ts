@@ -128,15 +128,15 @@ interface Measure {
 type Workload = "auth" | "auth-distinct" | "mixed";
 type Kind = "split" | "compact" | "compact-nodedupe" | "graphology" | "calibrate";
 
-const HOUR = 5 * 24 + 10; // hour index of Tuesday 2015-01-06T10:00 (day 0 = 2015-01-01)
-const STREAMS_MIXED: LanlStream[] = ["auth", "proc", "flows", "dns"];
+export const HOUR = 5 * 24 + 10; // hour index of Tuesday 2015-01-06T10:00 (day 0 = 2015-01-01)
+export const STREAMS_MIXED: LanlStream[] = ["auth", "proc", "flows", "dns"];
 
-function dataDir(scale: number): string {
+export function dataDir(scale: number): string {
   return join(repoRoot(), "data", "bench", "graph", `scale-${scale}`);
 }
 
 /** Generates (once) the realistic hour of every stream at `scale`. */
-function ensureData(scale: number): void {
+export function ensureData(scale: number): void {
   const dir = dataDir(scale);
   if (STREAMS_MIXED.every((s) => existsSync(join(dir, `${s}.txt`)))) return;
   mkdirSync(dir, { recursive: true });

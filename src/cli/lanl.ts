@@ -16,6 +16,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
     summary: "build one artifact graph per interval from the partitions: DIR --interval 1h --start ISO --end ISO --arch NAME",
     load: () => import("./lanl/graphs.js"),
   },
+  roles: {
+    summary: "ReFeX features and RolX roles of every interval graph on a fixed basis: DIR --interval 1h --arch NAME --train START/END",
+    load: () => import("./lanl/roles.js"),
+  },
 };
 
 function usage(): string {

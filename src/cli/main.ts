@@ -19,8 +19,12 @@ export const GROUPS: Record<string, CliGroup> = {
     load: () => import("./peaks.js"),
   },
   lanl: {
-    summary: "LANL cyber1 data: `synth`, `partition`, `graphs`",
+    summary: "LANL cyber1 data: `synth`, `partition`, `graphs`, `roles`",
     load: () => import("./lanl.js"),
+  },
+  embed: {
+    summary: "structural embeddings of one graph: `features` (ReFeX), `roles` (RolX)",
+    load: () => import("./embed.js"),
   },
   graph: {
     summary: "artifact graph files: `export`",
