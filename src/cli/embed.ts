@@ -51,7 +51,12 @@ export function csvField(s: string): string {
 
 /** Reads a graph: `.tlg`/`.tlg.gz` by its magic bytes, else a TSV edge list (gzip or not). */
 export function readAnyGraph(path: string): Csr {
-  let bytes: Uint8Array = readFileSync(path);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new Error(`telemetry-lab embed: ${path}: cannot read the graph (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
       bytes = gunzipSync(bytes);
@@ -175,7 +180,13 @@ async function rolesCommand(argv: string[]): Promise<number> {
   }
   try {
     const file = parsed.positionals[0]!;
-    const { nodes, features, V } = parseFeaturesCsv(readFileSync(file, "utf8"), file);
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (err) {
+      throw new Error(`${file}: cannot read the feature table (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    const { nodes, features, V } = parseFeaturesCsv(text, file);
     const r = rolx(V, features, { preset: p, roles: v.roles === undefined ? undefined : Number(v.roles) });
     const k = r.model.roles;
     const out: string[] = [["node", ...Array.from({ length: k }, (_, j) => `role_${j}`), "role"].join(",")];
