@@ -227,44 +227,63 @@ interface Fn {
   code: Bytes;
 }
 
-/** gemmRows: one row at a time, columns in tiles of 8 (4 × f64x2), then 2, then 1 (scalar). */
+/**
+ * gemmRows: rows in pairs (then a last single row); columns in tiles of 8 (4 × f64x2),
+ * then 2, then 1 (scalar). A pair shares each load of Bt.
+ */
 function genGemmRows(): Fn {
-  // params 0 A, 1 Bt, 2 C, 3 rows, 4 m, 5 kk; i32 locals 6..14; v128 15..18; f64 19; v128 20
-  const [A, Bt, C, rows, m, kk, r, c, aRow, bp, cp, kkB, aEnd, ap] = [0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14];
-  const V0 = 15;
-  const S = 19;
-  const T = 20;
-  const tile = (w: number): Bytes => {
+  // params 0 A, 1 Bt, 2 C, 3 rows, 4 m, 5 kk; i32 locals 6..15; v128 16..26; f64 27..29
+  const [A, Bt, C, rows, m, kk] = [0, 1, 2, 3, 4, 5];
+  const [r, c, aRow, bp, cp, kkB, aEnd, ap, mB, dst] = [6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+  const V0 = 16; // 8 accumulators
+  const T0 = 24; // splats of the two rows
+  const BV = 26;
+  const S0 = 27; // scalar accumulators of the two rows
+  const FB = 29;
+  const tile = (pr: number, w: number): Bytes => {
     const nv = w >> 1;
     const body: Bytes = [];
-    if (w === 1) body.push(...F64_ZERO, ...set(S));
-    else for (let v = 0; v < nv; v++) body.push(...VZERO, ...set(V0 + v));
+    if (w === 1) for (let q = 0; q < pr; q++) body.push(...F64_ZERO, ...set(S0 + q));
+    else for (let v = 0; v < pr * nv; v++) body.push(...VZERO, ...set(V0 + v));
     body.push(...get(aRow), ...set(ap), ...addr(get(Bt), get(c)), ...set(bp));
     const inner: Bytes = [];
     if (w === 1) {
-      inner.push(...get(S), ...get(ap), ...f64load(0), ...get(bp), ...f64load(0), ...FMUL, ...FADD, ...set(S));
+      inner.push(...get(bp), ...f64load(0), ...set(FB));
+      inner.push(...get(S0), ...get(ap), ...f64load(0), ...get(FB), ...FMUL, ...FADD, ...set(S0));
+      if (pr === 2) inner.push(...get(S0 + 1), ...get(ap), ...get(mB), ...ADD, ...f64load(0), ...get(FB), ...FMUL, ...FADD, ...set(S0 + 1));
     } else {
-      inner.push(...get(ap), ...vsplat(0), ...set(T));
-      for (let v = 0; v < nv; v++) inner.push(...get(V0 + v), ...get(T), ...get(bp), ...vload(16 * v), ...VMUL, ...VADD, ...set(V0 + v));
+      inner.push(...get(ap), ...vsplat(0), ...set(T0));
+      if (pr === 2) inner.push(...get(ap), ...get(mB), ...ADD, ...vsplat(0), ...set(T0 + 1));
+      for (let v = 0; v < nv; v++) {
+        inner.push(...get(bp), ...vload(16 * v), ...set(BV));
+        for (let q = 0; q < pr; q++) inner.push(...get(V0 + q * nv + v), ...get(T0 + q), ...get(BV), ...VMUL, ...VADD, ...set(V0 + q * nv + v));
+      }
     }
     inner.push(...get(ap), ...i32(8), ...ADD, ...set(ap), ...get(bp), ...get(kkB), ...ADD, ...set(bp));
     body.push(...whileLoop([...get(ap), ...get(aEnd), ...LT_S], inner));
-    body.push(...addr(get(cp), get(c)), ...set(bp));
-    if (w === 1) body.push(...get(bp), ...get(S), ...f64store(0));
-    else for (let v = 0; v < nv; v++) body.push(...get(bp), ...get(V0 + v), ...vstore(16 * v));
+    body.push(...addr(get(cp), get(c)), ...set(dst));
+    for (let q = 0; q < pr; q++) {
+      const at = q === 0 ? get(dst) : [...get(dst), ...get(kkB), ...ADD];
+      if (w === 1) body.push(...at, ...get(S0 + q), ...f64store(0));
+      else for (let v = 0; v < nv; v++) body.push(...at, ...get(V0 + q * nv + v), ...vstore(16 * v));
+    }
     body.push(...get(c), ...i32(w), ...ADD, ...set(c));
     return whileLoop([...get(c), ...i32(w), ...ADD, ...get(kk), ...LE_S], body);
   };
-  const rowBody: Bytes = [
+  const rowBody = (pr: number): Bytes => [
     ...addr(get(A), [...get(r), ...get(m), ...MUL]), ...tee(aRow),
-    ...get(m), ...i32(3), ...SHL, ...ADD, ...set(aEnd),
+    ...get(mB), ...ADD, ...set(aEnd),
     ...addr(get(C), [...get(r), ...get(kk), ...MUL]), ...set(cp),
     ...i32(0), ...set(c),
-    ...tile(8), ...tile(2), ...tile(1),
-    ...get(r), ...i32(1), ...ADD, ...set(r),
+    ...tile(pr, 8), ...tile(pr, 2), ...tile(pr, 1),
+    ...get(r), ...i32(pr), ...ADD, ...set(r),
   ]; // prettier-ignore
-  const code: Bytes = [...get(kk), ...i32(3), ...SHL, ...set(kkB), ...i32(0), ...set(r), ...whileLoop([...get(r), ...get(rows), ...LT_S], rowBody)];
-  return { locals: [[9, I32], [4, V128], [1, F64], [1, V128]], code };
+  const code: Bytes = [
+    ...get(kk), ...i32(3), ...SHL, ...set(kkB), ...get(m), ...i32(3), ...SHL, ...set(mB), ...i32(0), ...set(r),
+    ...whileLoop([...get(r), ...i32(2), ...ADD, ...get(rows), ...LE_S], rowBody(2)),
+    ...whileLoop([...get(r), ...get(rows), ...LT_S], rowBody(1)),
+  ]; // prettier-ignore
+  return { locals: [[10, I32], [11, V128], [3, F64]], code };
 }
 
 /** gemmTn: output tiles of 4 rows (c) × 4, 2 or 1 columns (j), then 1 row × the same. */

@@ -31,6 +31,7 @@
  * so that variant is seeded and reproducible but not numpy-identical.
  */
 import { Prng } from "../random/prng.js";
+import { gemmRows } from "./gemm.js";
 import { gram, type Matrix } from "./matrix.js";
 
 const MODULE = "telemetry-lab/embedding/nndsvd";
@@ -181,14 +182,24 @@ export function truncatedSvd(V: Matrix, k: number): TruncatedSvd {
   const U = new Float64Array(n * k);
   const tiny = Math.sqrt(Math.max(0, eig.values[0]!)) * f * 2.220446049250313e-16;
   for (let j = 0; j < k; j++) {
-    const s = Math.sqrt(Math.max(0, eig.values[j]!));
-    S[j] = s;
+    S[j] = Math.sqrt(Math.max(0, eig.values[j]!));
     for (let c = 0; c < f; c++) Vt[j * f + c] = eig.vectors.data[j * f + c]!;
-    if (!(s > tiny)) continue;
-    for (let i = 0; i < n; i++) {
-      let acc = 0;
-      for (let c = 0; c < f; c++) acc += X[i * f + c]! * Vt[j * f + c]!;
-      U[i * k + j] = acc / s;
+  }
+  // U = V·[v_0 … v_{k-1}] / σ, in chunks of rows through the product kernel (Bt = the v_j as columns).
+  const CHUNK = 1024;
+  const heap = new Float64Array(CHUNK * f + f * k + CHUNK * k);
+  const bOff = CHUNK * f;
+  const cOff = bOff + f * k;
+  for (let c = 0; c < f; c++) for (let j = 0; j < k; j++) heap[bOff + c * k + j] = Vt[j * f + c]!;
+  for (let r0 = 0; r0 < n; r0 += CHUNK) {
+    const rows = Math.min(CHUNK, n - r0);
+    heap.set(X.subarray(r0 * f, (r0 + rows) * f), 0);
+    gemmRows(heap, 0, bOff, cOff, rows, f, k);
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < k; j++) {
+        const s = S[j]!;
+        U[(r0 + r) * k + j] = s > tiny ? heap[cOff + r * k + j]! / s : 0;
+      }
     }
   }
   // svd_flip: make the largest |entry| (first one on ties) of u_j (of v_j when n < f) positive.
@@ -239,7 +250,7 @@ function meanOf(X: Float64Array): number {
  * @throws when k is not in 1..min(n, f).
  * @example
  * const { W, H } = nndsvd(fromRows([[1, 0], [0, 2], [1, 1]]), 1, { variant: "nndsvda" });
- * toRows(W); // [[0.58…], [1.19…], [1.16…]]  (√σ₀·|u₀|)
+ * toRows(W); // [[0.19…], [1.26…], [0.82…]]  (√σ₀·|u₀|)
  */
 export function nndsvd(V: Matrix, k: number, options: NndsvdOptions = {}): { W: Matrix; H: Matrix } {
   const variant = options.variant ?? NNDSVD_DEFAULTS.variant;
