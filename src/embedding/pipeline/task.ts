@@ -152,12 +152,14 @@ export async function runEmbedTask(task: EmbedTask): Promise<EmbedResult> {
   const t0 = performance.now();
   if (task.kind === "learn") {
     const g = readGraph(task.graphPath);
-    const t = refex(g, { preset: task.preset });
+    const edges = edgeCount(g);
+    // An interval without edges (no events) keeps no feature: it does not vote for the list.
+    const t = edges > 0 ? refex(g, { preset: task.preset }) : { names: [], generations: [] };
     return {
       kind: "learn",
       start: task.start,
       vertices: g.names.length,
-      edges: edgeCount(g),
+      edges,
       features: [...t.names],
       generations: [...t.generations],
       seconds: (performance.now() - t0) / 1000,
@@ -171,7 +173,7 @@ export async function runEmbedTask(task: EmbedTask): Promise<EmbedResult> {
   if (task.kind === "roles") {
     const { nodes, V } = readFeatureTable(task.featuresPath, task.model.features);
     const k = task.model.roles;
-    const m = roleMemberships(V, task.model);
+    const m = V.rows > 0 ? roleMemberships(V, task.model) : { G: matrix(0, k), memberships: matrix(0, k), hard: new Int32Array(0) };
     const F = task.model.F;
     const f = F.cols;
     const residual = new Float64Array(nodes.length);

@@ -124,6 +124,16 @@ describe("embedding pipeline (lanl roles)", () => {
     expect(outside.stderr).toMatch(/^telemetry-lab lanl roles: telemetry-lab\/embedding\/pipeline\/pipeline: .*training span 2015-02-01T00:00:00\/2015-02-02T00:00:00 holds no interval/);
   });
 
+  it("gives empty tables for intervals without events, and empty training hours do not vote", async () => {
+    const dir = copyData("empty");
+    const run = await embedRoles(dir, { start: "2015-01-01T21:00:00", end: "2015-01-02T02:00:00", train: "2015-01-01T21:00:00/2015-01-02T01:00:00", jobs: 0, quiet: true });
+    expect(run.intervals.map((r) => r.rows > 0)).toEqual([true, true, true, false, false]);
+    const empty = readParquet(join(run.rolesDir, "2015-01-02T00:00:00.parquet"));
+    expect(empty.columns.map((c) => c.name)).toEqual(["node", ...Array.from({ length: run.basis.roles }, (_, r) => `role_${r}`), "role", "residual"]);
+    expect(empty.columns[0]!.values.length).toBe(0);
+    expect(run.featureList.features.length).toBeGreaterThan(0);
+  });
+
   it("chooses the fixed feature list by how often ReFeX keeps a feature on the training graphs", () => {
     const c = chooseFeatures(
       [
