@@ -62,8 +62,8 @@ export const NMF_BLOCK_ROWS = 128;
 
 /** Loss minimised by the multiplicative updates (β = 2 and β = 1 of the β-divergence). */
 export type NmfLoss = "frobenius" | "kullback-leibler";
-/** Starting point: scikit-learn's `init` values. */
-export type NmfInit = "nndsvd" | "nndsvda" | "nndsvdar" | "random";
+/** Starting point: scikit-learn's `init` values (`custom`: `initialW` and `initialH`). */
+export type NmfInit = "nndsvd" | "nndsvda" | "nndsvdar" | "random" | "custom";
 
 /** Options of {@link nmf}. */
 export interface NmfOptions {
@@ -79,6 +79,10 @@ export interface NmfOptions {
   tol?: number;
   /** Seed of `random` and `nndsvdar` (default 0). */
   seed?: number;
+  /** Starting W (n×k, ≥ 0, not all zeros) for `init: "custom"`, e.g. LLNL's random start scaled by max(V). */
+  initialW?: Matrix;
+  /** Starting H (k×f, ≥ 0, not all zeros) for `init: "custom"`. */
+  initialH?: Matrix;
   /**
    * Threads, counting the calling one (default 0 = automatic: 1 for small problems,
    * where n·f·k < {@link NMF_PARALLEL_THRESHOLD}, else up to 4 as the machine allows).
@@ -642,6 +646,16 @@ function checkInput(V: Matrix, what: string): void {
   }
 }
 
+/** scikit-learn's `_check_init`: shape, non-negative, not all zeros. */
+function checkStart(m: Matrix | undefined, rows: number, cols: number, what: string): void {
+  if (m === undefined) throw new Error(`${MODULE}: init 'custom' needs ${what}`);
+  if (m.rows !== rows || m.cols !== cols) throw new Error(`${MODULE}: ${what} is ${m.rows}×${m.cols}, expected ${rows}×${cols}`);
+  checkInput(m, what);
+  let max = 0;
+  for (let t = 0; t < m.data.length; t++) max = Math.max(max, m.data[t]!);
+  if (max === 0) throw new Error(`${MODULE}: ${what} is full of zeros`);
+}
+
 function checkIterOptions(maxIter: number, tol: number): void {
   if (!Number.isInteger(maxIter) || maxIter < 1) throw new Error(`${MODULE}: maxIter must be a positive integer, got ${maxIter}`);
   if (!(tol >= 0)) throw new Error(`${MODULE}: tol must be >= 0, got ${tol}`);
@@ -691,10 +705,16 @@ export function nmf(V: Matrix, options: NmfOptions): NmfResult {
   const beta = betaOf(loss);
   if (!Number.isInteger(k) || k < 1) throw new Error(`${MODULE}: k must be a positive integer, got ${k}`);
   checkIterOptions(maxIter, tol);
-  if (init !== "random" && init !== "nndsvd" && init !== "nndsvda" && init !== "nndsvdar") {
-    throw new Error(`${MODULE}: unknown init '${String(init)}'; expected nndsvd, nndsvda, nndsvdar or random`);
+  if (init !== "random" && init !== "nndsvd" && init !== "nndsvda" && init !== "nndsvdar" && init !== "custom") {
+    throw new Error(`${MODULE}: unknown init '${String(init)}'; expected nndsvd, nndsvda, nndsvdar, random or custom`);
   }
-  if (init !== "random" && k > Math.min(n, f)) {
+  if (init === "custom") {
+    checkStart(options.initialW, n, k, "initialW");
+    checkStart(options.initialH, k, f, "initialH");
+  } else if (options.initialW !== undefined || options.initialH !== undefined) {
+    throw new Error(`${MODULE}: initialW and initialH are used only with init 'custom', got init '${init}'`);
+  }
+  if (init !== "random" && init !== "custom" && k > Math.min(n, f)) {
     throw new Error(`${MODULE}: init '${init}' needs k <= min(n, f) = ${Math.min(n, f)}, got k = ${k}`);
   }
   const norm = frobenius(V.data);
@@ -710,6 +730,9 @@ export function nmf(V: Matrix, options: NmfOptions): NmfResult {
     const rng = new Prng(seed);
     for (let t = 0; t < k * f; t++) M[e.oH + t] = Math.abs(avg * rng.normal());
     for (let t = 0; t < n * k; t++) M[e.oW + t] = Math.abs(avg * rng.normal());
+  } else if (init === "custom") {
+    M.set(options.initialW!.data, e.oW);
+    M.set(options.initialH!.data, e.oH);
   } else {
     const start = nndsvd(V, k, { variant: init, seed });
     M.set(start.W.data, e.oW);

@@ -226,6 +226,18 @@ describe("embedding/nmf", () => {
     expect(nmf(fromRows([[0, 0], [0, 0]]), { k: 1 }).relErr).toBe(0);
   });
 
+  it("starts from given factors with init 'custom' (scikit-learn's init='custom')", () => {
+    const start = nmf(V, { k: 3, maxIter: 30, tol: 0 });
+    // Continuing from a fit's factors equals running longer in one go.
+    const cont = nmf(V, { k: 3, maxIter: 20, tol: 0, init: "custom", initialW: start.W, initialH: start.H });
+    const once = nmf(V, { k: 3, maxIter: 50, tol: 0 });
+    expect(cont.W.data).toEqual(once.W.data);
+    expect(cont.relErr).toBe(once.relErr);
+    expect(() => nmf(V, { k: 3, init: "custom", initialW: start.W })).toThrow(/init 'custom' needs initialH/);
+    expect(() => nmf(V, { k: 3, init: "custom", initialW: start.W, initialH: fromRows([[0, 0]]) })).toThrow(/initialH is 1×2, expected 3×10/);
+    expect(() => nmf(V, { k: 3, initialW: start.W })).toThrow(/only with init 'custom'/);
+  });
+
   it("does not modify its input", () => {
     const before = V.data.slice();
     nmf(V, { k: 2, maxIter: 20 });
