@@ -17,8 +17,9 @@
  *   starts at a value more than 0.01 above the previous value once the current bin holds
  *   at least ⌈p · (non-zero vertices not yet binned when the bin opened)⌉ vertices.
  *
- * Both run in O(n log n) (one sort of a copy) plus O(n log b) to place the vertices,
- * b being the number of bins.
+ * Both sort a copy of the column (an LSD radix sort on the IEEE-754 bit patterns, O(n),
+ * for long columns) and place each vertex by binary search over the b bin bounds,
+ * O(n log b).
  */
 
 const MODULE = "telemetry-lab/embedding/binning";
@@ -76,7 +77,7 @@ function graphroleBins(values: ArrayLike<number>, fraction: number): Int32Array 
   const n = values.length;
   const out = new Int32Array(n);
   if (n === 0) return out;
-  const sorted = Float64Array.from(values).sort();
+  const sorted = sortedCopy(values);
   // Distinct values and cumulative counts, in place over `sorted` / `cum`.
   const cum = new Float64Array(n);
   let m = 0;
@@ -119,7 +120,7 @@ function llnlBins(values: ArrayLike<number>, fraction: number, tolerance: number
     const x = values[i]!;
     if (Math.abs(x) > zero) sorted[k++] = x;
   }
-  sorted.sort();
+  radixSortInPlace(sorted);
   // Walk the sorted non-zero values; record the last value of each bin.
   const upper: number[] = [];
   let needed = Math.ceil(fraction * nz);
@@ -159,5 +160,76 @@ function placeByUpper(values: ArrayLike<number>, upper: readonly number[], out: 
       else lo = mid + 1;
     }
     out[i] = base + lo;
+  }
+}
+
+/** Sorted copy of `values` (ascending, -0 before +0). */
+function sortedCopy(values: ArrayLike<number>): Float64Array {
+  const out = Float64Array.from(values);
+  radixSortInPlace(out);
+  return out;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/**
+ * Ascending sort of a Float64Array without NaN: LSD radix sort with 16-bit digits on keys
+ * that order like the numbers (sign bit flipped for positives, all bits flipped for
+ * negatives); digits on which all keys agree are skipped. Short arrays use the built-in sort.
+ */
+function radixSortInPlace(a: Float64Array): void {
+  const n = a.length;
+  if (n < 4096 || !LITTLE_ENDIAN) {
+    a.sort();
+    return;
+  }
+  const words = new Uint32Array(a.buffer, a.byteOffset, 2 * n);
+  let lo = new Uint32Array(n);
+  let hi = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const l = words[2 * i]!;
+    const h = words[2 * i + 1]!;
+    if (h & 0x80000000) {
+      lo[i] = ~l >>> 0;
+      hi[i] = ~h >>> 0;
+    } else {
+      lo[i] = l;
+      hi[i] = (h | 0x80000000) >>> 0;
+    }
+  }
+  let lo2 = new Uint32Array(n);
+  let hi2 = new Uint32Array(n);
+  const count = new Uint32Array(65536);
+  for (let digit = 0; digit < 4; digit++) {
+    const word = digit < 2 ? 0 : 1;
+    const shift = digit % 2 === 0 ? 0 : 16;
+    count.fill(0);
+    const src = word === 0 ? lo : hi;
+    for (let i = 0; i < n; i++) count[(src[i]! >>> shift) & 0xffff]!++;
+    if (count[(src[0]! >>> shift) & 0xffff] === n) continue; // all keys share this digit
+    let sum = 0;
+    for (let d = 0; d < 65536; d++) {
+      const c = count[d]!;
+      count[d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const p = count[(src[i]! >>> shift) & 0xffff]!++;
+      lo2[p] = lo[i]!;
+      hi2[p] = hi[i]!;
+    }
+    [lo, lo2] = [lo2, lo];
+    [hi, hi2] = [hi2, hi];
+  }
+  for (let i = 0; i < n; i++) {
+    const h = hi[i]!;
+    const l = lo[i]!;
+    if (h & 0x80000000) {
+      words[2 * i] = l;
+      words[2 * i + 1] = (h & 0x7fffffff) >>> 0;
+    } else {
+      words[2 * i] = ~l >>> 0;
+      words[2 * i + 1] = ~h >>> 0;
+    }
   }
 }

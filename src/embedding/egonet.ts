@@ -169,7 +169,11 @@ interface TriangleStats {
   support?: Float64Array;
 }
 
-/** Forward algorithm over the degree-ordered orientation (see the module comment). */
+/**
+ * Forward algorithm over the degree-ordered orientation (see the module comment). The work
+ * runs in rank space (vertices renumbered by (degree, id)), so the out-lists point at the
+ * few high-degree vertices packed at the end of the arrays: far fewer cache misses.
+ */
 function triangleStats(g: Csr, degree: Float64Array, withSupport: boolean): TriangleStats {
   const n = g.names.length;
   const { offsets, targets, weights } = g;
@@ -180,34 +184,39 @@ function triangleStats(g: Csr, degree: Float64Array, withSupport: boolean): Tria
   for (let v = 0; v < n; v++) bucket[degree[v]! + 1]!++;
   for (let i = 0; i <= maxDeg; i++) bucket[i + 1]! += bucket[i]!;
   const rank = new Uint32Array(n);
-  for (let v = 0; v < n; v++) rank[v] = bucket[degree[v]!]!++;
-  // Oriented out-lists (to higher rank), with the CSR slot of each oriented edge.
-  const oOff = new Uint32Array(n + 1);
+  const order = new Uint32Array(n);
   for (let v = 0; v < n; v++) {
+    const r = bucket[degree[v]!]!++;
+    rank[v] = r;
+    order[r] = v;
+  }
+  // Oriented out-lists in rank space (to higher rank), with the CSR slot of each oriented edge.
+  const oOff = new Uint32Array(n + 1);
+  for (let r = 0; r < n; r++) {
+    const v = order[r]!;
     let c = 0;
-    const rv = rank[v]!;
-    for (let k = offsets[v]!, end = offsets[v + 1]!; k < end; k++) if (rank[targets[k]!]! > rv) c++;
-    oOff[v + 1] = oOff[v]! + c;
+    for (let k = offsets[v]!, end = offsets[v + 1]!; k < end; k++) if (rank[targets[k]!]! > r) c++;
+    oOff[r + 1] = oOff[r]! + c;
   }
   const mo = oOff[n]!;
   const oTgt = new Uint32Array(mo);
   const oW = new Float64Array(mo);
   const oSlot = withSupport ? new Uint32Array(mo) : undefined;
-  for (let v = 0; v < n; v++) {
-    let p = oOff[v]!;
-    const rv = rank[v]!;
+  for (let r = 0; r < n; r++) {
+    const v = order[r]!;
+    let p = oOff[r]!;
     for (let k = offsets[v]!, end = offsets[v + 1]!; k < end; k++) {
-      const u = targets[k]!;
-      if (rank[u]! > rv) {
-        oTgt[p] = u;
+      const ru = rank[targets[k]!]!;
+      if (ru > r) {
+        oTgt[p] = ru;
         oW[p] = weights[k]!;
         if (oSlot) oSlot[p] = k;
         p++;
       }
     }
   }
-  const triangles = new Float64Array(n);
-  const triangleWeight = new Float64Array(n);
+  const triR = new Float64Array(n);
+  const triWR = new Float64Array(n);
   const sup = withSupport ? new Float64Array(mo) : undefined;
   const stamp = new Int32Array(n).fill(-1);
   const markW = new Float64Array(n);
@@ -238,8 +247,8 @@ function triangleStats(g: Csr, degree: Float64Array, withSupport: boolean): Tria
         tv++;
         twv += wuw;
         twu += wvw;
-        triangles[w]!++;
-        triangleWeight[w]! += wuv;
+        triR[w]!++;
+        triWR[w]! += wuv;
         if (sup) {
           sup[k]!++;
           sup[markPos![w]!]!++;
@@ -247,11 +256,17 @@ function triangleStats(g: Csr, degree: Float64Array, withSupport: boolean): Tria
         }
       }
       tu += tv;
-      triangles[v]! += tv;
-      triangleWeight[v]! += twv;
+      triR[v]! += tv;
+      triWR[v]! += twv;
     }
-    triangles[u]! += tu;
-    triangleWeight[u]! += twu;
+    triR[u]! += tu;
+    triWR[u]! += twu;
+  }
+  const triangles = new Float64Array(n);
+  const triangleWeight = new Float64Array(n);
+  for (let v = 0; v < n; v++) {
+    triangles[v] = triR[rank[v]!]!;
+    triangleWeight[v] = triWR[rank[v]!]!;
   }
   if (!sup) return { triangles, triangleWeight };
   // Spread the oriented supports onto both CSR slots of each edge.

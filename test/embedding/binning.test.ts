@@ -93,6 +93,23 @@ describe("verticalLogBins, graphrole rule", () => {
     }
   });
 
+  it("agrees with the transcription on long columns (radix-sorted path) with negatives, -0 and ties", () => {
+    const prng = new Prng(13);
+    for (const n of [5000, 20000]) {
+      const values = Array.from({ length: n }, () => {
+        const u = prng.float();
+        if (u < 0.1) return 0;
+        if (u < 0.12) return -0;
+        if (u < 0.3) return -prng.int(50) / 3;
+        return prng.int(400) / 7 + (u < 0.35 ? 1e-9 : 0);
+      });
+      values[0] = 1e300;
+      values[1] = -1e-300;
+      expect([...verticalLogBins(values)]).toEqual(naiveGraphrole(values));
+      expect([...verticalLogBins(values, { rule: "llnl" })]).toEqual(naiveLlnl(values));
+    }
+  });
+
   it("does not modify its input", () => {
     const values = Object.freeze([3, 1, 2]);
     verticalLogBins(values);
