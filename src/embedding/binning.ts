@@ -173,48 +173,57 @@ function sortedCopy(values: ArrayLike<number>): Float64Array {
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 /**
- * Ascending sort of a Float64Array without NaN: LSD radix sort with 16-bit digits on keys
+ * Ascending sort of a Float64Array without NaN: LSD radix sort with 8-bit digits on keys
  * that order like the numbers (sign bit flipped for positives, all bits flipped for
- * negatives); digits on which all keys agree are skipped. Short arrays use the built-in sort.
+ * negatives). All eight histograms come from one pass; digits on which every key agrees
+ * (e.g. the low mantissa bytes of integer-valued columns) are skipped. Short arrays use
+ * the built-in sort.
  */
 function radixSortInPlace(a: Float64Array): void {
   const n = a.length;
-  if (n < 4096 || !LITTLE_ENDIAN) {
+  if (n < 1024 || !LITTLE_ENDIAN) {
     a.sort();
     return;
   }
   const words = new Uint32Array(a.buffer, a.byteOffset, 2 * n);
   let lo = new Uint32Array(n);
   let hi = new Uint32Array(n);
+  const count = new Uint32Array(8 * 256);
   for (let i = 0; i < n; i++) {
-    const l = words[2 * i]!;
-    const h = words[2 * i + 1]!;
+    let l = words[2 * i]!;
+    let h = words[2 * i + 1]!;
     if (h & 0x80000000) {
-      lo[i] = ~l >>> 0;
-      hi[i] = ~h >>> 0;
+      l = ~l >>> 0;
+      h = ~h >>> 0;
     } else {
-      lo[i] = l;
-      hi[i] = (h | 0x80000000) >>> 0;
+      h = (h | 0x80000000) >>> 0;
     }
+    lo[i] = l;
+    hi[i] = h;
+    count[l & 0xff]!++;
+    count[256 + ((l >>> 8) & 0xff)]!++;
+    count[512 + ((l >>> 16) & 0xff)]!++;
+    count[768 + (l >>> 24)]!++;
+    count[1024 + (h & 0xff)]!++;
+    count[1280 + ((h >>> 8) & 0xff)]!++;
+    count[1536 + ((h >>> 16) & 0xff)]!++;
+    count[1792 + (h >>> 24)]!++;
   }
   let lo2 = new Uint32Array(n);
   let hi2 = new Uint32Array(n);
-  const count = new Uint32Array(65536);
-  for (let digit = 0; digit < 4; digit++) {
-    const word = digit < 2 ? 0 : 1;
-    const shift = digit % 2 === 0 ? 0 : 16;
-    count.fill(0);
-    const src = word === 0 ? lo : hi;
-    for (let i = 0; i < n; i++) count[(src[i]! >>> shift) & 0xffff]!++;
-    if (count[(src[0]! >>> shift) & 0xffff] === n) continue; // all keys share this digit
+  for (let digit = 0; digit < 8; digit++) {
+    const base = digit * 256;
+    const shift = (digit % 4) * 8;
+    const src = digit < 4 ? lo : hi;
+    if (count[base + ((src[0]! >>> shift) & 0xff)] === n) continue; // every key has this digit
     let sum = 0;
-    for (let d = 0; d < 65536; d++) {
-      const c = count[d]!;
-      count[d] = sum;
+    for (let d = 0; d < 256; d++) {
+      const c = count[base + d]!;
+      count[base + d] = sum;
       sum += c;
     }
     for (let i = 0; i < n; i++) {
-      const p = count[(src[i]! >>> shift) & 0xffff]!++;
+      const p = count[base + ((src[i]! >>> shift) & 0xff)]!++;
       lo2[p] = lo[i]!;
       hi2[p] = hi[i]!;
     }

@@ -475,9 +475,16 @@ function llnlRecursive(g: Csr, s: EgonetStats, bins: Int32Array): Float64Array[]
 function refexLlnl(g: Csr, opts: Resolved): FeatureTable {
   const fraction = opts.binFraction;
   const stats = egonetStats(g, { support: true });
+  // Several recursive columns are the same array (xes = xed, wn0 = wnm0): bin each once.
+  const binned = new Map<Float64Array, { values: Float64Array; bins: Int32Array }>();
   const make = (name: string, gen: number, raw: Float64Array): Feature => {
-    const bins = verticalLogBins(raw, { rule: "llnl", fraction });
-    return { name, gen, values: Float64Array.from(bins), bins };
+    let hit = binned.get(raw);
+    if (!hit) {
+      const bins = verticalLogBins(raw, { rule: "llnl", fraction });
+      hit = { values: Float64Array.from(bins), bins };
+      binned.set(raw, hit);
+    }
+    return { name, gen, ...hit };
   };
   const reps: Feature[] = [];
   const candidates: number[] = [];
