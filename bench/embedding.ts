@@ -105,7 +105,7 @@ function measure(kind: string, scale: number): Measure {
     const raw = JSON.parse(readFileSync(basisFile(), "utf8")) as RolxModel & { F: { rows: number; cols: number; data: number[] } };
     const model: RolxModel = { ...raw, F: matrix(raw.F.rows, raw.F.cols, Float64Array.from(raw.F.data)) };
     const t = refexFixed(g, model.features);
-    const m = roleMemberships(featureMatrix(t), model);
+    const m = roleMemberships(featureMatrix(t), model, { method: "nnls" });
     cpu = cpuSeconds() - c0;
     features = t.names.length;
     roles = m.memberships.cols;

@@ -34,6 +34,7 @@ options:
   --preset P         graphrole | llnl (default ${ROLES_DEFAULTS.preset})
   --roles K          number of roles (default: chosen by MDL)
   --fit-rows N       at most N training rows in the role fit, even stride (default ${ROLES_DEFAULTS.fitRows})
+  --transform T      nnls (default: exact per vertex) | mu (sklearn's NMF.transform)
   --seed N           seed of the role fit (default ${ROLES_DEFAULTS.seed})
   --jobs N           worker threads (default: number of cores; 0 = no workers)
   --types T, --drop-missing, --exclude LIST, --bins LIST   architecture options, as for 'lanl graphs'
@@ -76,6 +77,7 @@ export async function run(argv: string[]): Promise<number> {
       roles: { type: "string" },
       "fit-rows": { type: "string" },
       seed: { type: "string" },
+      transform: { type: "string" },
       jobs: { type: "string" },
       types: { type: "string" },
       "drop-missing": { type: "boolean" },
@@ -97,6 +99,10 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`${NAME}: --preset must be graphrole or llnl, got '${v.preset}'\n`);
     return 2;
   }
+  if (v.transform !== undefined && v.transform !== "nnls" && v.transform !== "mu") {
+    process.stderr.write(`${NAME}: --transform must be nnls or mu, got '${v.transform}'\n`);
+    return 2;
+  }
   const archOptions: ArchOptions = {};
   if (v.types !== undefined) archOptions.types = v.types as "field" | "entity";
   if (v["drop-missing"]) archOptions.dropMissing = true;
@@ -115,6 +121,7 @@ export async function run(argv: string[]): Promise<number> {
       roles: num(v.roles),
       fitRows: num(v["fit-rows"]),
       seed: num(v.seed),
+      transform: v.transform as "nnls" | "mu" | undefined,
       jobs: num(v.jobs),
       quiet: v.quiet,
     });

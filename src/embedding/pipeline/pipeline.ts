@@ -52,6 +52,13 @@ export interface RolesOptions extends GraphsOptions {
   keepShare?: number;
   /** At most this many training rows (vertex-intervals) enter the NMF fit, taken at an even stride. Default 50,000. */
   fitRows?: number;
+  /**
+   * How each interval's memberships are solved with F fixed: `nnls` (default), exact non-negative
+   * least squares per vertex, so that a vertex's roles do not depend on the other vertices of its
+   * interval; `mu`, sklearn's `NMF.transform` (multiplicative updates with a stopping rule on the
+   * whole matrix, under which low-valued rows may stop near their start).
+   */
+  transform?: "nnls" | "mu";
   /** Seed of the role fit. Default 1. */
   seed?: number;
   /** Build missing graphs first (`buildGraphs`, resumable). Default true. */
@@ -59,7 +66,7 @@ export interface RolesOptions extends GraphsOptions {
 }
 
 /** Defaults of {@link RolesOptions}. */
-export const ROLES_DEFAULTS = Object.freeze({ preset: "graphrole" as RefexPreset, keepShare: 0.5, fitRows: 50_000, seed: 1, buildMissing: true });
+export const ROLES_DEFAULTS = Object.freeze({ preset: "graphrole" as RefexPreset, keepShare: 0.5, fitRows: 50_000, seed: 1, transform: "nnls" as "nnls" | "mu", buildMissing: true });
 
 /** The fixed feature list and how it was chosen (`feature-list.json`). */
 export interface FeatureList {
@@ -216,6 +223,8 @@ export async function embedRoles(dir: string, options: RolesOptions = {}): Promi
   const fitRows = options.fitRows ?? ROLES_DEFAULTS.fitRows;
   if (!Number.isSafeInteger(fitRows) || fitRows < 10) throw new Error(`${MODULE}: fitRows must be an integer >= 10, got ${fitRows}`);
   const seed = options.seed ?? ROLES_DEFAULTS.seed;
+  const transform = options.transform ?? ROLES_DEFAULTS.transform;
+  if (transform !== "nnls" && transform !== "mu") throw new Error(`${MODULE}: transform must be nnls or mu, got '${String(transform)}'`);
   if (options.roles !== undefined && (!Number.isSafeInteger(options.roles) || options.roles < 1)) throw new Error(`${MODULE}: roles must be a positive integer, got ${options.roles}`);
 
   const plan = planGraphs(dir, options);
@@ -229,7 +238,7 @@ export async function embedRoles(dir: string, options: RolesOptions = {}): Promi
   const defaultSpan = trainingSpan(plan, undefined);
   const trainTag = span.start === defaultSpan.start && span.end === defaultSpan.end ? undefined : `${span.start}_${span.end}`;
   const featuresDir = join(plan.experimentDir, "features" + suffix([["preset", preset, "graphrole"], ["train", trainTag, undefined], ["keep", keepShare, 0.5]]));
-  const rolesDir = join(plan.experimentDir, "roles" + suffix([["preset", preset, "graphrole"], ["train", trainTag, undefined], ["keep", keepShare, 0.5], ["roles", options.roles, undefined], ["fit", fitRows, 50_000], ["seed", seed, 1]]));
+  const rolesDir = join(plan.experimentDir, "roles" + suffix([["preset", preset, "graphrole"], ["train", trainTag, undefined], ["keep", keepShare, 0.5], ["roles", options.roles, undefined], ["fit", fitRows, 50_000], ["seed", seed, 1], ["transform", transform, "nnls"]]));
   removeStaleTemporaries(featuresDir);
   removeStaleTemporaries(rolesDir);
 
@@ -287,7 +296,7 @@ export async function embedRoles(dir: string, options: RolesOptions = {}): Promi
     }
 
     // 3. The role basis, fitted once on the stacked training vertices.
-    const basisConfig = `${featureConfig}|roles=${options.roles ?? "mdl"}|fit=${fitRows}|seed=${seed}`;
+    const basisConfig = `${featureConfig}|factors=nmf|roles=${options.roles ?? "mdl"}|fit=${fitRows}|seed=${seed}`;
     const modelPath = join(rolesDir, "model.json");
     const old = readJson<RoleBasis>(modelPath);
     let basis: RoleBasis;
@@ -297,13 +306,14 @@ export async function embedRoles(dir: string, options: RolesOptions = {}): Promi
       const tables = span.intervals.map((start) => readFeatureTable(join(featuresDir, `${start}.parquet`), features).V);
       const { V, rows } = stack(tables, features.length, fitRows);
       if (V.rows < 2) throw new Error(`${MODULE}: the training span ${span.start}/${span.end} has ${V.rows} vertices; too few to fit roles`);
-      const fit = rolx(V, features, { preset, roles: options.roles, seed });
+      // The basis is the NMF's own F (graphrole outputs its quantised factors; quantisation serves the MDL choice only).
+      const fit = rolx(V, features, { preset, roles: options.roles, seed, factors: "nmf" });
       basis = { ...fit.model, train: { start: span.start, end: span.end, intervals: span.intervals.length, rows, fitRows: V.rows }, config: basisConfig };
       writeFileAtomic(modelPath, basisJson(basis));
     }
 
     // 4. Role memberships of every interval on the fixed basis.
-    const roleConfig = `${basisConfig}|model=${crc32(Buffer.from(basisJson(basis))).toString(16)}`;
+    const roleConfig = `${basisConfig}|transform=${transform}|model=${crc32(Buffer.from(basisJson(basis))).toString(16)}`;
     const roleResults = new Map<string, TableResult>();
     const todoRoles: string[] = [];
     for (const start of plan.intervals) {
@@ -316,7 +326,7 @@ export async function embedRoles(dir: string, options: RolesOptions = {}): Promi
       const p = createProgress({ label: `roles ${plan.archFolder} (${basis.roles} roles)`, total: todoRoles.length, unit: "graphs", quiet });
       await Promise.all(
         todoRoles.map((start) =>
-          pool.run({ kind: "roles", start, featuresPath: join(featuresDir, `${start}.parquet`), model: basis, outPath: join(rolesDir, `${start}.parquet`), config: roleConfig }).then((r) => {
+          pool.run({ kind: "roles", start, featuresPath: join(featuresDir, `${start}.parquet`), model: basis, method: transform, outPath: join(rolesDir, `${start}.parquet`), config: roleConfig }).then((r) => {
             roleResults.set(start, r as TableResult);
             p.add(1);
           }),

@@ -53,6 +53,8 @@ export interface RolesTask {
   start: string;
   featuresPath: string;
   model: RolxModel;
+  /** How memberships are solved with F fixed: exact non-negative least squares per vertex, or sklearn's multiplicative updates. */
+  method: "nnls" | "mu";
   outPath: string;
   config: string;
 }
@@ -173,7 +175,7 @@ export async function runEmbedTask(task: EmbedTask): Promise<EmbedResult> {
   if (task.kind === "roles") {
     const { nodes, V } = readFeatureTable(task.featuresPath, task.model.features);
     const k = task.model.roles;
-    const m = V.rows > 0 ? roleMemberships(V, task.model) : { G: matrix(0, k), memberships: matrix(0, k), hard: new Int32Array(0) };
+    const m = V.rows > 0 ? roleMemberships(V, task.model, { method: task.method }) : { G: matrix(0, k), memberships: matrix(0, k), hard: new Int32Array(0) };
     const F = task.model.F;
     const f = F.cols;
     const residual = new Float64Array(nodes.length);

@@ -69,7 +69,7 @@ describe("embedding pipeline (lanl roles)", () => {
     const g = readGraph(join(planGraphs(a, FRAME).graphsDir, `${hour}.tlg.gz`));
     void key;
     const t = refexFixed(g, ra.featureList.features);
-    const m = roleMemberships(featureMatrix(t), basis);
+    const m = roleMemberships(featureMatrix(t), basis, { method: "nnls" });
     const table = readParquet(join(ra.rolesDir, `${hour}.parquet`));
     expect(table.columns.map((c) => c.name)).toEqual(["node", ...Array.from({ length: basis.roles }, (_, r) => `role_${r}`), "role", "residual"]);
     expect(table.columns[0]!.values).toEqual(g.names);
