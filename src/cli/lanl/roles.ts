@@ -21,7 +21,7 @@ ReFeX features with one feature list fixed on the training span, a RolX role bas
 once on the training span's vertices (stacked), and each interval's role memberships by
 projection on that fixed basis. Writes, beside the graphs:
   <experiment>/features/feature-list.json, <start>.parquet  (node, <features>)
-  <experiment>/roles/model.json, <start>.parquet            (node, role_0..role_{K-1}, role, residual)
+  <experiment>/roles/model.json, <start>.parquet            (node, role_0..role_{K-1}, role, scale, residual)
   <experiment>/roles/summary.json                           (role mass per interval)
 Parallel over intervals; killed and rerun, it resumes and trusts only verified tables.
 

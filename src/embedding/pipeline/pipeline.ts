@@ -10,7 +10,7 @@
  * <experiment>/features<suffix>/feature-list.json   the fixed list and how it was chosen
  * <experiment>/features<suffix>/<start>.parquet     node, <features...>   (+ <start>.parquet.json sidecar)
  * <experiment>/roles<suffix>/model.json             the basis F, roles, bits, MDL grid, training span
- * <experiment>/roles<suffix>/<start>.parquet        node, role_0..role_{K-1}, role, residual
+ * <experiment>/roles<suffix>/<start>.parquet        node, role_0..role_{K-1}, role, scale, residual
  * <experiment>/roles<suffix>/summary.json           per interval: vertices, role mass, role counts
  * ```
  *

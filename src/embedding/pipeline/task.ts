@@ -5,7 +5,9 @@
  * - `learn`: ReFeX with pruning on one training graph: which features it keeps;
  * - `features`: the fixed feature list computed on one interval graph, written as Parquet;
  * - `roles`: one interval's features projected on the fixed role basis (NMF with F held
- *   fixed), written as Parquet with memberships, hard role and reconstruction residual.
+ *   fixed), written as Parquet: `node`, the memberships `role_0..role_{K-1}` (rows of G
+ *   scaled to sum 1), the hard role `role` (argmax), `scale` (the row sum of G, so that
+ *   G = memberships × scale) and `residual` (‖V_i − G_i·F‖, "fits no known role").
  *
  * Every output is written atomically and followed by a sidecar (`<file>.json`: rows,
  * bytes, CRC-32 and the configuration it was made with), so a rerun trusts a table only
@@ -203,6 +205,14 @@ export async function runEmbedTask(task: EmbedTask): Promise<EmbedResult> {
     const hard = Int32Array.from(m.hard);
     for (let i = 0; i < nodes.length; i++) roleCounts[hard[i]!]! += 1;
     cols.push({ name: "role", type: "int32", values: hard });
+    // The row sum of G: memberships × scale gives G back (a vertex's overall size on the basis).
+    const scale = new Float64Array(nodes.length);
+    for (let i = 0; i < nodes.length; i++) {
+      let t = 0;
+      for (let r = 0; r < k; r++) t += m.G.data[i * k + r]!;
+      scale[i] = t;
+    }
+    cols.push({ name: "scale", type: "double", values: scale });
     cols.push({ name: "residual", type: "double", values: residual });
     return writeTable(task.outPath, { columns: cols }, { kind: "roles", start: task.start, rows: nodes.length, columns: cols.length, config: task.config, roleMass, roleCounts }, t0);
   }

@@ -71,7 +71,7 @@ describe("embedding pipeline (lanl roles)", () => {
     const t = refexFixed(g, ra.featureList.features);
     const m = roleMemberships(featureMatrix(t), basis, { method: "nnls" });
     const table = readParquet(join(ra.rolesDir, `${hour}.parquet`));
-    expect(table.columns.map((c) => c.name)).toEqual(["node", ...Array.from({ length: basis.roles }, (_, r) => `role_${r}`), "role", "residual"]);
+    expect(table.columns.map((c) => c.name)).toEqual(["node", ...Array.from({ length: basis.roles }, (_, r) => `role_${r}`), "role", "scale", "residual"]);
     expect(table.columns[0]!.values).toEqual(g.names);
     for (let r = 0; r < basis.roles; r++) {
       const col = table.columns[1 + r]!.values as Float64Array;
@@ -129,7 +129,7 @@ describe("embedding pipeline (lanl roles)", () => {
     const run = await embedRoles(dir, { start: "2015-01-01T21:00:00", end: "2015-01-02T02:00:00", train: "2015-01-01T21:00:00/2015-01-02T01:00:00", jobs: 0, quiet: true });
     expect(run.intervals.map((r) => r.rows > 0)).toEqual([true, true, true, false, false]);
     const empty = readParquet(join(run.rolesDir, "2015-01-02T00:00:00.parquet"));
-    expect(empty.columns.map((c) => c.name)).toEqual(["node", ...Array.from({ length: run.basis.roles }, (_, r) => `role_${r}`), "role", "residual"]);
+    expect(empty.columns.map((c) => c.name)).toEqual(["node", ...Array.from({ length: run.basis.roles }, (_, r) => `role_${r}`), "role", "scale", "residual"]);
     expect(empty.columns[0]!.values.length).toBe(0);
     expect(run.featureList.features.length).toBeGreaterThan(0);
   });
