@@ -3,8 +3,8 @@
  * partitions, in the seed's experiment layout. Thin wrapper over `buildGraphs`
  * (`src/graph/pipeline/pipeline.ts`).
  */
-import { parseCommand } from "../args.js";
-import type { ArchOptions } from "../../graph/arch/arch.js";
+import { listOption, parseCommand } from "../args.js";
+import { ARCH_OPTION_TABLE, archOptionsOf } from "./arch-options.js";
 import { archNames } from "../../graph/arch/registry.js";
 import { formatCount } from "../../notebook/progress.js";
 import { buildGraphs, DEFAULTS, type GraphsRun } from "../../graph/pipeline/pipeline.js";
@@ -41,10 +41,6 @@ options:
   --quiet            no progress bar
   -h, --help         this help
 `;
-
-function list(v: string | undefined): string[] | undefined {
-  return v === undefined ? undefined : v.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
-}
 
 function median(xs: number[]): number {
   if (xs.length === 0) return 0;
@@ -85,10 +81,7 @@ export async function run(argv: string[]): Promise<number> {
       jobs: { type: "string" },
       origin: { type: "string" },
       level: { type: "string" },
-      types: { type: "string" },
-      "drop-missing": { type: "boolean" },
-      exclude: { type: "string" },
-      bins: { type: "string" },
+      ...ARCH_OPTION_TABLE,
       json: { type: "boolean" },
       quiet: { type: "boolean" },
     },
@@ -103,11 +96,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`${NAME}: --level must be 1..9, got '${v.level}'\n`);
     return 2;
   }
-  const archOptions: ArchOptions = {};
-  if (v.types !== undefined) archOptions.types = v.types as "field" | "entity";
-  if (v["drop-missing"]) archOptions.dropMissing = true;
-  if (v.exclude !== undefined) archOptions.exclude = v.exclude === "hubs" ? "hubs" : list(v.exclude)!;
-  if (v.bins !== undefined) archOptions.bins = v.bins === "all" ? "all" : list(v.bins)!;
+  const archOptions = archOptionsOf(v);
   try {
     const result = await buildGraphs(positionals[0]!, {
       interval: v.interval,
@@ -116,7 +105,7 @@ export async function run(argv: string[]): Promise<number> {
       arch: v.arch,
       archOptions,
       builder: v.builder as BuilderKind | undefined,
-      streams: list(v.streams),
+      streams: listOption(v.streams),
       jobs: v.jobs === undefined ? undefined : Number(v.jobs),
       origin: v.origin,
       level: v.level === undefined ? undefined : Number(v.level),

@@ -5,7 +5,7 @@
  * Thin wrapper over `embedRoles` (`src/embedding/pipeline/pipeline.ts`).
  */
 import { parseCommand } from "../args.js";
-import type { ArchOptions } from "../../graph/arch/arch.js";
+import { ARCH_OPTION_TABLE, archOptionsOf } from "./arch-options.js";
 import { archNames } from "../../graph/arch/registry.js";
 import { formatCount } from "../../notebook/progress.js";
 import { embedRoles, ROLES_DEFAULTS, type RolesRun } from "../../embedding/pipeline/pipeline.js";
@@ -43,10 +43,6 @@ options:
   -h, --help         this help
 `;
 
-function list(v: string | undefined): string[] | undefined {
-  return v === undefined ? undefined : v.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
-}
-
 /** The run as a short table. */
 export function formatRolesRun(run: RolesRun): string {
   const b = run.basis;
@@ -79,10 +75,7 @@ export async function run(argv: string[]): Promise<number> {
       seed: { type: "string" },
       transform: { type: "string" },
       jobs: { type: "string" },
-      types: { type: "string" },
-      "drop-missing": { type: "boolean" },
-      exclude: { type: "string" },
-      bins: { type: "string" },
+      ...ARCH_OPTION_TABLE,
       json: { type: "boolean" },
       quiet: { type: "boolean" },
     },
@@ -103,11 +96,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`${NAME}: --transform must be nnls or mu, got '${v.transform}'\n`);
     return 2;
   }
-  const archOptions: ArchOptions = {};
-  if (v.types !== undefined) archOptions.types = v.types as "field" | "entity";
-  if (v["drop-missing"]) archOptions.dropMissing = true;
-  if (v.exclude !== undefined) archOptions.exclude = v.exclude === "hubs" ? "hubs" : list(v.exclude)!;
-  if (v.bins !== undefined) archOptions.bins = v.bins === "all" ? "all" : list(v.bins)!;
+  const archOptions = archOptionsOf(v);
   const num = (x: string | undefined): number | undefined => (x === undefined ? undefined : Number(x));
   try {
     const result = await embedRoles(positionals[0]!, {
