@@ -217,7 +217,7 @@ function triangleStats(g: Csr, degree: Float64Array, withSupport: boolean): Tria
   }
   const triR = new Float64Array(n);
   const triWR = new Float64Array(n);
-  const sup = withSupport ? new Float64Array(mo) : undefined;
+  const sup = withSupport ? new Uint32Array(mo) : undefined;
   const stamp = new Int32Array(n).fill(-1);
   const markW = new Float64Array(n);
   const markPos = withSupport ? new Uint32Array(n) : undefined;
