@@ -81,7 +81,7 @@ export interface QuantizeOptions {
 /** Defaults of `quantize` / `quantizeLadder`. */
 export const QUANTIZE_DEFAULTS = Object.freeze({
   method: "auto" as "auto" | "optimal" | "lloyd" | "sklearn",
-  optimalBudget: 1 << 23,
+  optimalBudget: 1 << 21,
   restarts: 10,
   maxIter: 300,
   seed: 1,
@@ -99,27 +99,35 @@ interface Sorted {
   readonly p2: Float64Array;
   /** the shift c */
   readonly shift: number;
+  /** for each input value, the index of its distinct value in `xs` (empty for merged runs) */
+  readonly rank: Int32Array;
 }
 
 function sortDistinct(values: ArrayLike<number>, what: string): Sorted {
   const n = values.length;
-  const s = new Float64Array(n);
+  const v = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const v = values[i]!;
-    if (!Number.isFinite(v)) throw new Error(`${MODULE}: ${what}: value ${i} is ${v}, expected a finite number`);
-    s[i] = v;
+    const x = values[i]!;
+    if (!Number.isFinite(x)) throw new Error(`${MODULE}: ${what}: value ${i} is ${x}, expected a finite number`);
+    v[i] = x === 0 ? 0 : x; // -0 -> 0
   }
-  s.sort();
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => v[a]! - v[b]!);
+  const rank = new Int32Array(n);
   let m = 0;
-  for (let i = 0; i < n; i++) if (i === 0 || s[i] !== s[i - 1]) m++;
+  for (let t = 0; t < n; t++) {
+    if (t > 0 && v[order[t]!] !== v[order[t - 1]!]) m++;
+    rank[order[t]!] = m;
+  }
+  m = n > 0 ? m + 1 : 0;
   const xs = new Float64Array(m);
   const w = new Float64Array(m);
-  let t = -1;
   for (let i = 0; i < n; i++) {
-    if (i === 0 || s[i] !== s[i - 1]) xs[++t] = s[i]!;
-    w[t]! += 1;
+    xs[rank[i]!] = v[i]!;
+    w[rank[i]!]! += 1;
   }
-  const shift = n > 0 ? s[n >> 1]! : 0;
+  const shift = n > 0 ? v[order[n >> 1]!]! : 0;
   const p0 = new Float64Array(m + 1);
   const p1 = new Float64Array(m + 1);
   const p2 = new Float64Array(m + 1);
@@ -129,7 +137,7 @@ function sortDistinct(values: ArrayLike<number>, what: string): Sorted {
     p1[i + 1] = p1[i]! + w[i]! * d;
     p2[i + 1] = p2[i]! + w[i]! * d * d;
   }
-  return { xs, w, p0, p1, p2, shift };
+  return { xs, w, p0, p1, p2, shift, rank };
 }
 
 /** Squared error of one cluster holding distinct values a..b-1 (half-open). */
@@ -174,15 +182,7 @@ function fromStarts(values: ArrayLike<number>, s: Sorted, starts: Int32Array): Q
   const labels = new Int32Array(n);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const v = values[i]!;
-    let lo = 0;
-    let hi = m - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (s.xs[mid]! < v) lo = mid + 1;
-      else hi = mid;
-    }
-    const q = clusterOf[lo]!;
+    const q = clusterOf[s.rank[i]!]!;
     labels[i] = q;
     out[i] = levels[q]!;
   }
@@ -389,7 +389,7 @@ function coarseStarts(s: Sorted, ks: readonly number[], groups: number, maxIter:
     gw[g] = s.p0[b]! - s.p0[a]!;
     gx[g] = s.shift + (s.p1[b]! - s.p1[a]!) / gw[g]!;
   }
-  const coarse: Sorted = { xs: gx, w: gw, p0: q0, p1: q1, p2: q2, shift: s.shift };
+  const coarse: Sorted = { xs: gx, w: gw, p0: q0, p1: q1, p2: q2, shift: s.shift, rank: new Int32Array(0) };
   const direct = ks.map((k) => k >= G);
   const dpKs = ks.filter((_, t) => !direct[t]);
   const dp = dpKs.length > 0 ? optimalStarts(coarse, dpKs) : [];

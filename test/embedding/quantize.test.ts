@@ -102,7 +102,7 @@ describe("embedding/quantize", () => {
     const lloyd = quantize(values, 16, { method: "lloyd" });
     expect(lloyd.inertia).toBeGreaterThanOrEqual(ladder[3]!.inertia - 1e-9);
     // ...the coarse programme + Lloyd polish (auto above the budget) stays within 1% with
-    // 32 runs per level (the default budget gives 128 per level at k = 256)
+    // 32 runs per level (what the default budget, 2^21, gives at k = 256)
     for (const t of [2, 3, 4]) {
       const k = ks[t]!;
       const coarse = quantize(values, k, { optimalBudget: 32 * k * k });
