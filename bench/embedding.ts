@@ -31,6 +31,7 @@ import { featureMatrix, refex, refexFixed } from "../src/embedding/refex.js";
 import { roleMemberships, rolx, type RolxModel } from "../src/embedding/rolx.js";
 import { matrix } from "../src/embedding/matrix.js";
 import { dataDir, ensureData, STREAMS_MIXED } from "./graph.js";
+import { peakRssMB } from "./rss.js";
 
 interface Measure {
   label: string;
@@ -118,7 +119,7 @@ function measure(kind: string, scale: number): Measure {
     roles,
     cpuSeconds: cpu,
     wallSeconds: (performance.now() - w0) / 1000,
-    rssMB: process.resourceUsage().maxRSS / 1024,
+    rssMB: peakRssMB(),
     baselineCpu,
   };
 }

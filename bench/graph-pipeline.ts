@@ -28,6 +28,7 @@ import { buildIntervalGraph, type BuilderKind } from "../src/graph/pipeline/inte
 import { CompactBuilder } from "../src/graph/builder/compact.js";
 import { edgeCount } from "../src/graph/csr.js";
 import { cliPath, repoRoot } from "../src/io/repo.js";
+import { peakRssMB } from "./rss.js";
 
 const DAY_START = "2015-01-06T00:00:00";
 const DAY_END = "2015-01-07T00:00:00";
@@ -132,7 +133,7 @@ async function memoryPerEdge(dir: string): Promise<{ hour: string; events: numbe
 function child(args: string[]): void {
   const [kind, dir, builder, jobs, start, end] = args;
   const done = (m: unknown): void => {
-    process.stdout.write(JSON.stringify({ result: m, rssMB: process.resourceUsage().maxRSS / 1024 }) + "\n");
+    process.stdout.write(JSON.stringify({ result: m, rssMB: peakRssMB() }) + "\n");
   };
   if (kind === "baseline") baseline(dir!).then(done);
   else if (kind === "memory") memoryPerEdge(dir!).then(done);

@@ -41,6 +41,7 @@ import { addLines, compilePlan, lineOffsets } from "../src/graph/events.js";
 import { allCategoryNoAttr } from "../src/graph/arch/all-category-no-attr.js";
 import { SCHEMAS, type LanlStream } from "../src/lanl/schema.js";
 import { createLineFields, splitFields } from "../src/lanl/parse.js";
+import { peakRssMB } from "./rss.js";
 
 /** Small seeded PRNG (mulberry32) for the synthetic lines. */
 function mulberry32(seed: number): () => number {
@@ -220,7 +221,7 @@ function measure(kind: Kind, workload: Workload, scale: number, limit?: number):
     events: total,
     cpuSeconds: cpu,
     wallSeconds: wall,
-    rssMB: process.resourceUsage().maxRSS / 1024,
+    rssMB: peakRssMB(),
     vertices: builder?.vertexCount ?? 0,
     edges,
     builderBytesPerEdge: builder instanceof CompactBuilder ? builder.byteLength / Math.max(1, edges) : NaN,

@@ -27,6 +27,7 @@ import { join } from "node:path";
 import { repoRoot } from "../src/io/repo.js";
 import { Prng } from "../src/random/prng.js";
 import { nmf, nmfDiagnostics } from "../src/embedding/nmf.js";
+import { peakRssMB } from "./rss.js";
 
 const F = 40;
 const RANK = 8;
@@ -98,7 +99,7 @@ function measureOurs(rows: number, workers: number): Measure {
     rows,
     wallSeconds: wall,
     cpuSeconds: cpu,
-    rssMB: process.resourceUsage().maxRSS / 1024,
+    rssMB: peakRssMB(),
     iterations: r.iterations,
     relErr: r.relErr,
     workerBlocks: nmfDiagnostics.workerBlocks,

@@ -22,6 +22,7 @@ import { createGunzip, gzipSync } from "node:zlib";
 import { generate } from "../src/lanl/synth/generate.js";
 import { SYNTH_STREAMS } from "../src/lanl/synth/calendar.js";
 import { repoRoot } from "../src/io/repo.js";
+import { peakRssMB } from "./rss.js";
 
 interface Run {
   label: string;
@@ -41,7 +42,7 @@ async function child(args: string[]): Promise<void> {
       events: r.events,
       seconds: r.seconds,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
-      rssMB: process.resourceUsage().maxRSS / 1024,
+      rssMB: peakRssMB(),
     }) + "\n",
   );
 }
@@ -69,7 +70,7 @@ async function gzipBaseline(out: string): Promise<Run> {
       seconds += (performance.now() - t0) / 1000;
     }
   }
-  return { label: "baseline: gzip -1 of the same bytes, 1 thread", events, seconds, cpuSeconds: seconds, rssMB: process.resourceUsage().maxRSS / 1024 };
+  return { label: "baseline: gzip -1 of the same bytes, 1 thread", events, seconds, cpuSeconds: seconds, rssMB: peakRssMB() };
 }
 
 async function main(): Promise<void> {
