@@ -34,7 +34,12 @@ function checkProduct(V: Matrix, G: Matrix, F: Matrix): void {
   }
 }
 
-/** Number of distinct values (NaN counted once; +0 and −0 equal). */
+/**
+ * Number of distinct values (numpy's `len(np.unique(x))`: NaN counted once; +0 and −0 equal).
+ *
+ * @example
+ * distinctCount(Float64Array.from([0, -0, 1, 1, 2.5])); // 3
+ */
 export function distinctCount(values: Float64Array): number {
   const s = Float64Array.from(values).sort();
   let c = 0;

@@ -12,8 +12,9 @@
  * `roles/extract.py`, `factor.py`, `description_length.py`).
  * - Grid: roles 2..min(min(n, f), 8) × bits 1..8. For each roles count k, scikit-learn
  *   `NMF(k, solver='mu', init='nndsvda')` (Frobenius loss, 200 iterations, tol 1e-4;
- *   `nmf.ts`), fitted once per k (graphrole refits it for every bits value; the fit is
- *   deterministic, so the result is the same).
+ *   `nmf.ts`), fitted once per k. graphrole refits it for every bits value; those refits
+ *   differ only by round-off (scikit-learn's NNDSVDa start takes a randomized SVD, unseeded;
+ *   `nndsvd.ts` takes the exact one).
  * - Each cell quantises the entries of G and of F separately into 2^bits levels with
  *   scikit-learn `KMeans(2^bits, random_state=1)` (k-means++, 10 restarts, Lloyd), which
  *   `quantize.ts` (`method: "sklearn"`) reproduces operation by operation, numpy's MT19937
