@@ -94,3 +94,8 @@ export function readRoleFrame(path: string): RoleFrame {
   if (scale !== undefined) frame.scale = scale;
   return frame;
 }
+
+/** A streaming scorer: frames go in, in increasing time order, one score frame comes out per frame. */
+export interface FrameScorer<I = RoleFrame, O extends ScoreFrame = ScoreFrame> {
+  push(input: I): O;
+}
