@@ -9,7 +9,8 @@
  * of G before normalisation) and `residual` (‖V_i − G_i·F‖₂). Notation follows
  * `lanl-method.md` §1d: P_n(t) is vertex n's role distribution in interval t.
  */
-import { basename } from "node:path";
+import { readdirSync } from "node:fs";
+import { basename, join } from "node:path";
 import { readParquet } from "../io/parquet.js";
 import { matrix, type Matrix } from "../embedding/matrix.js";
 
@@ -98,4 +99,36 @@ export function readRoleFrame(path: string): RoleFrame {
 /** A streaming scorer: frames go in, in increasing time order, one score frame comes out per frame. */
 export interface FrameScorer<I = RoleFrame, O extends ScoreFrame = ScoreFrame> {
   push(input: I): O;
+}
+
+/**
+ * The roles tables of a folder (`<experiment>/roles/`), `<start>.parquet` files in time
+ * order (their names are ISO starts, so name order is time order).
+ *
+ * @throws when the folder cannot be read.
+ * @example
+ * roleFramePaths("roles"); // ["roles/2015-01-01T00:00:00.parquet", "roles/2015-01-01T01:00:00.parquet", …]
+ */
+export function roleFramePaths(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (e) {
+    throw new Error(`${MODULE}: cannot list ${dir}: ${(e as Error).message}`);
+  }
+  return names
+    .filter((f) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.parquet$/.test(f))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/**
+ * Reads the roles tables of a folder lazily, one {@link RoleFrame} at a time in time
+ * order, so a scorer streaming over them holds one frame's matrix at a time.
+ *
+ * @example
+ * for (const f of readRoleFrames("roles")) scorer.push(f);
+ */
+export function* readRoleFrames(dir: string): Generator<RoleFrame> {
+  for (const p of roleFramePaths(dir)) yield readRoleFrame(p);
 }
