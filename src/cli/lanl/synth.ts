@@ -23,6 +23,12 @@ options:
                        real campaign days 1-29), none
   --attack-scale F     multiply the red-team labels per campaign day (default 1 = real counts,
                        up to 55 per hour; e.g. 0.1 for a rarer, harder-to-see campaign)
+  --redteam-file FILE  embed a red-team file in LANL's format (time,user@domain,src,dst; plain
+                       or gzip; e.g. LANL's redteam.txt.gz) instead of a modelled campaign: its
+                       events become NTLM network logons at their real times, its users and
+                       computers get background activity, and its labels within the generated
+                       days go to redteam.txt.gz (LANL's are on days 1-29). Not with --redteam
+                       or --attack-scale
   --gaps G             lanl: no flows on days 24-25, 30-35 and 37-57, as in LANL cyber1
                        (default); none: every stream on every day
   --byte-order         within each second, write lines in byte order as LANL's files are
@@ -47,6 +53,7 @@ export async function run(argv: string[]): Promise<number> {
       "start-day": { type: "string" },
       redteam: { type: "string" },
       "attack-scale": { type: "string" },
+      "redteam-file": { type: "string" },
       "byte-order": { type: "boolean" },
       gaps: { type: "string" },
       streams: { type: "string" },
@@ -60,6 +67,14 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof values.out !== "string") {
     process.stderr.write(`telemetry-lab lanl synth: --out DIR is required\n\n${HELP}`);
     return 2;
+  }
+  if (values["redteam-file"] !== undefined) {
+    for (const flag of ["redteam", "attack-scale"]) {
+      if (values[flag] !== undefined) {
+        process.stderr.write(`telemetry-lab lanl synth: --${flag} and --redteam-file cannot be used together: the file's events replace the modelled campaign\n`);
+        return 2;
+      }
+    }
   }
   const num = (name: string): number | undefined => {
     const v = values[name];
@@ -81,6 +96,7 @@ export async function run(argv: string[]): Promise<number> {
       byteOrder: values["byte-order"] === true ? true : undefined,
       gaps: values.gaps as "lanl" | "none" | undefined,
       redteam: values.redteam as RedteamCalendar | undefined,
+      redteamFile: typeof values["redteam-file"] === "string" ? values["redteam-file"] : undefined,
       streams: typeof values.streams === "string" ? (values.streams.split(",").map((s) => s.trim()) as SynthStream[]) : undefined,
       workers: num("workers"),
       gzipLevel: num("gzip-level"),
@@ -93,6 +109,12 @@ export async function run(argv: string[]): Promise<number> {
       [
         `wrote ${values.out}/raw (days ${result.options.startDay}..${result.options.startDay + result.options.days - 1}, scale ${result.options.scale}, seed ${result.options.seed})`,
         ...rows,
+        ...(result.redteamFile
+          ? [
+              `  red team from ${result.redteamFile.name}: ${result.redteamFile.embedded} of its ${result.redteamFile.labels} labels embedded; ` +
+                `${result.redteamFile.before + result.redteamFile.after} outside the generated days (${result.redteamFile.before} before, ${result.redteamFile.after} after)`,
+            ]
+          : []),
         `  ${result.events.toLocaleString("en-US")} events in ${result.seconds.toFixed(1)} s = ${(result.eventsPerSecond / 1e6).toFixed(2)} M events/s`,
         "",
       ].join("\n"),

@@ -46,6 +46,23 @@ export interface HumanUser {
   readonly partner: string | undefined;
   /** Local account on the home host (`U12@C1504`), if any. */
   readonly local: string | undefined;
+  /**
+   * Local accounts on other hosts of `hosts` (`U8777@C1500`), used there as `local` is at
+   * home. Only set when a red-team file names several local accounts of one user.
+   */
+  readonly otherLocals?: readonly { readonly host: number; readonly name: string }[];
+}
+
+/**
+ * Share of a user's sessions and processes on one of its other hosts rather than home:
+ * 15%, or 50% for a user with local accounts on several hosts (from a red-team file), so
+ * that those accounts are seen too.
+ *
+ * @example
+ * awayShare(world.users[0]); // 0.15
+ */
+export function awayShare(user: HumanUser): number {
+  return user.otherLocals === undefined ? 0.15 : 0.5;
 }
 
 /** The whole population. */

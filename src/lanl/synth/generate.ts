@@ -28,6 +28,7 @@ import { createProgress } from "../../notebook/progress.js";
 import { SYNTH_STREAMS, expectedPerDay, isWeekend, resolveOptions, streamPresent, weeklyMean, type ResolvedOptions, type SynthOptions, type SynthStream } from "./calendar.js";
 import { createContext, generateHours, type SynthContext } from "./streams.js";
 import { labelLine, type RedteamCalendar } from "./redteam.js";
+import { readRedteamFile, type RedteamSource } from "./redteam-file.js";
 import { populationSizes } from "./entities.js";
 
 /** Options of {@link generate}. */
@@ -36,6 +37,12 @@ export interface GenerateOptions extends SynthOptions {
   out: string;
   /** Campaign calendar: "late" (default: last 40% of days), "lanl" (real days), "none". */
   redteam?: RedteamCalendar;
+  /**
+   * A red-team file in LANL's format (plain or gzip) whose events are embedded at their
+   * real times instead of a modelled campaign (`redteam-file.ts`); only its labels within
+   * the generated days are written. Excludes `redteam` and `attackScale`.
+   */
+  redteamFile?: string;
   /** Worker threads; 0 runs in-process. Default: available cores (at most 4). */
   workers?: number;
   /** gzip level of the event files. Default 1 (speed; about 10% larger than level 6). */
@@ -55,6 +62,11 @@ export interface GenerateResult {
   /** Lines and bytes per written file (stream name, plus "redteam"). */
   readonly files: Readonly<Record<string, { lines: number; bytes: number; path: string }>>;
   readonly events: number;
+  /**
+   * With `redteamFile`: its name and SHA-256, its labels, how many were embedded, and how
+   * many fell before the first or after the last generated day.
+   */
+  readonly redteamFile?: { name: string; sha256: string; labels: number; embedded: number; before: number; after: number };
   readonly seconds: number;
   readonly eventsPerSecond: number;
 }
@@ -135,13 +147,13 @@ const IN_FLIGHT_BYTES = 12 << 20;
 
 const contexts = new Map<string, SynthContext>();
 
-/** The context for options, cached (workers run many jobs on the same options). */
-export function contextFor(options: ResolvedOptions, calendar: RedteamCalendar): SynthContext {
-  const key = JSON.stringify([options, calendar]);
+/** The context for options (and red-team file), cached (workers run many jobs on the same options). */
+export function contextFor(options: ResolvedOptions, calendar: RedteamCalendar, redteamFile?: RedteamSource): SynthContext {
+  const key = JSON.stringify([options, calendar, redteamFile ? [redteamFile.sha256, redteamFile.events.length] : null]);
   let ctx = contexts.get(key);
   if (!ctx) {
     contexts.clear();
-    ctx = createContext(options, calendar);
+    ctx = createContext(options, calendar, redteamFile);
     contexts.set(key, ctx);
   }
   return ctx;
@@ -185,6 +197,13 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   if (!["late", "lanl", "none"].includes(calendar)) {
     throw new Error(`telemetry-lab/lanl/synth: --redteam must be late, lanl or none, got '${calendar}'`);
   }
+  if (options.redteamFile !== undefined) {
+    for (const [given, flag] of [[options.redteam, "--redteam"], [options.attackScale, "--attack-scale"]] as const) {
+      if (given !== undefined) {
+        throw new Error(`telemetry-lab/lanl/synth: ${flag} and --redteam-file cannot be used together: the file's events replace the modelled campaign`);
+      }
+    }
+  }
   const gzipLevel = options.gzipLevel ?? GENERATE_DEFAULTS.gzipLevel;
   if (!Number.isInteger(gzipLevel) || gzipLevel < 1 || gzipLevel > 9) {
     throw new Error(`telemetry-lab/lanl/synth: --gzip-level must be in 1..9, got ${gzipLevel}`);
@@ -193,6 +212,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   for (const s of streams) {
     if (!SYNTH_STREAMS.includes(s)) throw new Error(`telemetry-lab/lanl/synth: unknown stream '${s}'`);
   }
+  const source = options.redteamFile === undefined ? undefined : await readRedteamFile(options.redteamFile);
+  // the population must hold the file's names (throws before anything is written)
+  if (source) contextFor(resolved, calendar, source);
   const started = performance.now();
   const rawDir = join(options.out, "raw");
   mkdirSync(rawDir, { recursive: true });
@@ -219,17 +241,20 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     const produce = async (): Promise<void> => {
       try {
         if (workers === 0) {
-          const ctx = contextFor(resolved, calendar);
+          const ctx = contextFor(resolved, calendar, source);
           for (const job of jobs) finish(job, await runJob(ctx, job, (n) => progress.add(n)));
         } else {
-          await runPool(workers, jobs, resolved, calendar, finish, (n) => progress.add(n));
+          await runPool(workers, jobs, resolved, calendar, source, finish, (n) => progress.add(n));
         }
       } catch (err) {
         for (const d of done.values()) d.reject(err as Error);
         throw err;
       }
     };
-    const files: Record<string, { lines: number; bytes: number; path: string }> = {};
+    // keys in stream order (writers finish in any order with workers; synth.json must not depend on it)
+    const files: Record<string, { lines: number; bytes: number; path: string }> = Object.fromEntries(
+      streams.map((s) => [s, { lines: 0, bytes: 0, path: join(rawDir, `${s}.txt.gz`) }]),
+    );
     const write = async (stream: SynthStream): Promise<void> => {
       const path = join(rawDir, `${stream}.txt.gz`);
       const out = createAtomicStream(path);
@@ -252,7 +277,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     const settled = await Promise.allSettled([produce(), ...streams.map(write)]);
     for (const r of settled) if (r.status === "rejected") throw r.reason;
     // Labels: small, written at once.
-    const ctx = contextFor(resolved, calendar);
+    const ctx = contextFor(resolved, calendar, source);
     const labelText = ctx.scenario.labels.map((l) => labelLine(l) + "\n").join("");
     const redteamPath = join(rawDir, "redteam.txt.gz");
     const gz = gzipSync(Buffer.from(labelText, "latin1"), { level: 9 });
@@ -260,18 +285,37 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     files.redteam = { lines: ctx.scenario.labels.length, bytes: gz.length, path: redteamPath };
     const events = streams.reduce((a, s) => a + files[s]!.lines, 0);
     const seconds = (performance.now() - started) / 1000;
+    const fileInfo = source && {
+      name: source.name,
+      sha256: source.sha256,
+      labels: source.events.length,
+      embedded: ctx.scenario.labels.length,
+      before: source.events.filter((e) => e.time < resolved.t0).length,
+      after: source.events.filter((e) => e.time >= resolved.tEnd).length,
+    };
+    const redteam = {
+      attackers: ctx.scenario.attackers.map((i) => ctx.world.computers[i]),
+      schedule: ctx.scenario.schedule,
+      labels: ctx.scenario.labels.length,
+    };
     writeFileAtomic(
       join(options.out, "synth.json"),
       JSON.stringify(
         {
           generator: "telemetry-lab lanl synth",
-          options: { days: resolved.days, scale: resolved.scale, seed: resolved.seed, startDay: resolved.startDay, redteam: calendar, attackScale: resolved.attackScale, byteOrder: resolved.byteOrder, gaps: resolved.gaps, gzipLevel },
+          options: fileInfo
+            ? { days: resolved.days, scale: resolved.scale, seed: resolved.seed, startDay: resolved.startDay, redteam: "file", redteamFile: fileInfo.name, byteOrder: resolved.byteOrder, gaps: resolved.gaps, gzipLevel }
+            : { days: resolved.days, scale: resolved.scale, seed: resolved.seed, startDay: resolved.startDay, redteam: calendar, attackScale: resolved.attackScale, byteOrder: resolved.byteOrder, gaps: resolved.gaps, gzipLevel },
           population: populationSizes(resolved),
-          redteam: {
-            attackers: ctx.scenario.attackers.map((i) => ctx.world.computers[i]),
-            schedule: ctx.scenario.schedule,
-            labels: ctx.scenario.labels.length,
-          },
+          redteam: fileInfo
+            ? {
+                file: fileInfo.name,
+                sha256: fileInfo.sha256,
+                fileLabels: fileInfo.labels,
+                outside: { before: fileInfo.before, after: fileInfo.after },
+                ...redteam,
+              }
+            : redteam,
           files: Object.fromEntries(Object.entries(files).map(([k, v]) => [k, { lines: v.lines, bytes: v.bytes }])),
         },
         null,
@@ -279,7 +323,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       ) + "\n",
     );
     progress.finish(`${events.toLocaleString("en-US")} events in ${seconds.toFixed(1)} s`);
-    return { options: resolved, files, events, seconds, eventsPerSecond: events / seconds };
+    return { options: resolved, files, events, ...(fileInfo ? { redteamFile: fileInfo } : {}), seconds, eventsPerSecond: events / seconds };
   } finally {
     for (const job of jobs) rmSync(job.part, { force: true });
   }
@@ -290,6 +334,7 @@ async function runPool(
   jobs: readonly SynthJob[],
   options: ResolvedOptions,
   calendar: RedteamCalendar,
+  redteamFile: RedteamSource | undefined,
   onDone: (job: SynthJob, lines: number) => void,
   onProgress: (n: number) => void,
 ): Promise<void> {
@@ -299,7 +344,7 @@ async function runPool(
   try {
     await Promise.all(
       Array.from({ length: size }, async () => {
-        const worker = new Worker(script, { workerData: { options, calendar } });
+        const worker = new Worker(script, { workerData: { options, calendar, redteamFile } });
         workers.push(worker);
         const failed = new Promise<never>((_, reject) => {
           worker.once("error", reject);

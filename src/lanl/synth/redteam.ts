@@ -28,16 +28,19 @@ export interface SynthLabel {
   readonly dstIndex: number;
 }
 
-/** A whole campaign. */
+/** A whole campaign: modelled from a calendar, or read from a red-team file ("file", see `redteam-file.ts`). */
 export interface RedteamScenario {
-  readonly calendar: RedteamCalendar;
+  readonly calendar: RedteamCalendar | "file";
   /** Computer indices of the attacker hosts, main one first. */
   readonly attackers: readonly number[];
   /** (day, labels) for every active day. */
   readonly schedule: readonly { day: number; events: number }[];
-  /** Labels sorted by time, then by line (duplicates adjacent). */
+  /** Labels within the generated days, sorted by time, then by line (duplicates adjacent; a file's labels keep its order within a second). */
   readonly labels: readonly SynthLabel[];
-  /** Labels by absolute hour index. */
+  /**
+   * Labels by absolute hour index. A file's labels outside the generated days are kept here
+   * too: warm-up hours before a window then write the same follow-on lines as a longer data set.
+   */
   readonly byHour: ReadonlyMap<number, readonly SynthLabel[]>;
 }
 

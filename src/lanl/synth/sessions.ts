@@ -14,9 +14,9 @@
  * LogOn ≈ 45%, LogOff ≈ 42%, Fail ≈ 1.2%).
  */
 import type { Prng, WeightedTable } from "../../random/distributions.js";
-import type { World } from "./entities.js";
+import { awayShare, type World } from "./entities.js";
 import type { Sink8 } from "./ring.js";
-import type { Vocabulary } from "./vocabulary.js";
+import { localAt, type Vocabulary } from "./vocabulary.js";
 
 /** Longest gap between a session's first and last event, in seconds. */
 export const MAX_SESSION_SECONDS = 3 * 3600;
@@ -91,12 +91,12 @@ export function emitHumanUnit(rng: Prng, world: World, V: Vocabulary, u: number,
   const user = world.users[u]!;
   const K = V.k;
   const Q = K["?"]!;
-  const host = user.hosts.length > 1 && rng.float() < 0.15 ? user.hosts[1 + rng.int(user.hosts.length - 1)]! : user.home;
+  const host = user.hosts.length > 1 && rng.float() < awayShare(user) ? user.hosts[1 + rng.int(user.hosts.length - 1)]! : user.home;
   const h = V.computer[host]!;
   let n = V.user[u]!;
   // Some users log on locally with their local account (`U12@C1504` on C1504).
-  const local = V.local[u]!;
-  if (local >= 0 && host === user.home && template <= 5 && template !== 0 && template !== 3 && rng.float() < 0.35) n = local;
+  const local = localAt(V, u, host, user.home);
+  if (local >= 0 && template <= 5 && template !== 0 && template !== 3 && rng.float() < 0.35) n = local;
   const partner = V.partner[u]!;
   const server = (): number => V.computer[user.favourites[user.favouriteTable.sample(rng)]!]!;
   const ok = K.Success!;

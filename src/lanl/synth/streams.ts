@@ -19,7 +19,7 @@
  */
 import { Prng, WeightedTable, hash32 } from "../../random/distributions.js";
 import { diurnal, expectedPerDay, isWeekend, weeklyMean, type ResolvedOptions, type SynthStream } from "./calendar.js";
-import { buildWorld, type World } from "./entities.js";
+import { awayShare, buildWorld, type World } from "./entities.js";
 import {
   HUMAN_SHARE,
   HUMAN_TEMPLATES,
@@ -31,8 +31,9 @@ import {
   meanLines,
 } from "./sessions.js";
 import { buildScenario, type RedteamCalendar, type RedteamScenario } from "./redteam.js";
+import { fileScenario, placeRedteamEntities, type RedteamSource } from "./redteam-file.js";
 import { LineRing, num, type Sink8 } from "./ring.js";
-import { AuthWriter, buildVocabulary, intField, type Vocabulary } from "./vocabulary.js";
+import { AuthWriter, buildVocabulary, intField, localAt, type Vocabulary } from "./vocabulary.js";
 import { SCHEMAS } from "../schema.js";
 
 /** Hours generated (and discarded) before a range so that sessions crossing its start are complete. */
@@ -75,14 +76,22 @@ export interface DayUsers {
 
 /**
  * Builds the generator's context (population, campaign, rates) from resolved options.
+ * With a red-team file, its events replace the modelled campaign and its names join the
+ * population (`redteam-file.ts`); `calendar` is then ignored.
  *
  * @example
  * const ctx = createContext(resolveOptions({ days: 2 }));
  * ctx.world.users.length; // 1243
  */
-export function createContext(options: ResolvedOptions, calendar: RedteamCalendar = "late"): SynthContext {
-  const world = buildWorld(options);
-  const scenario = buildScenario(world, options, calendar);
+export function createContext(options: ResolvedOptions, calendar: RedteamCalendar = "late", redteamFile?: RedteamSource): SynthContext {
+  let world = buildWorld(options);
+  let scenario: RedteamScenario;
+  if (redteamFile) {
+    // the file's campaign replaces the modelled one; its names join the population
+    const placed = placeRedteamEntities(world, redteamFile.events);
+    world = placed.world;
+    scenario = fileScenario(options, redteamFile.events, placed.computerIndex);
+  } else scenario = buildScenario(world, options, calendar);
   const humanMix = humanMixes(world, new Prng(options.seed, 0x313), (w) => new WeightedTable(w));
   const machineMix = new WeightedTable(MACHINE_TEMPLATES.map((t) => t.weight));
   const authPerDay = expectedPerDay("auth", options.scale);
@@ -216,9 +225,10 @@ function procHour(ctx: SynthContext, hour: number, ring: LineRing): void {
     const u = d.users[d.table!.sample(rng)]!;
     const user = world.users[u]!;
     const t = hs + rng.int(3600);
-    const host = user.hosts.length > 1 && rng.float() < 0.15 ? user.hosts[1 + rng.int(user.hosts.length - 1)]! : user.home;
+    const host = user.hosts.length > 1 && rng.float() < awayShare(user) ? user.hosts[1 + rng.int(user.hosts.length - 1)]! : user.home;
     if (ctx.attackers.has(host) && rng.float() < 0.98) continue;
-    emit(t, V.local[u]! >= 0 && host === user.home && rng.float() < 0.2 ? V.local[u]! : V.user[u]!, host);
+    const local = localAt(V, u, host, user.home);
+    emit(t, local >= 0 && rng.float() < 0.2 ? local : V.user[u]!, host);
   }
   const labels = ctx.scenario.byHour.get(hour);
   if (labels) {

@@ -23,6 +23,11 @@ export interface Vocabulary {
   readonly user: Int32Array;
   readonly local: Int32Array;
   readonly partner: Int32Array;
+  /**
+   * Local accounts away from home (`HumanUser.otherLocals`), by user index × computers +
+   * host; undefined when no user has any (every generated data set without `--redteam-file`).
+   */
+  readonly otherLocal: ReadonlyMap<number, number> | undefined;
   /** Bare service user names (`U20`), processes (`P4`), anonymised ports (`N1`). */
   readonly service: Int32Array;
   readonly process: Int32Array;
@@ -73,21 +78,39 @@ export function buildVocabulary(world: World): Vocabulary {
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < 3; j++) system[i * 3 + j] = dict.id(`${SYSTEM_PRINCIPALS[j]}@${world.computers[i]}`);
   }
+  const computer = dict.idsOf(world.computers);
+  let otherLocal: Map<number, number> | undefined;
+  world.users.forEach((u, i) => {
+    for (const o of u.otherLocals ?? []) (otherLocal ??= new Map()).set(i * n + o.host, dict.id(o.name));
+  });
   return {
     dict,
-    computer: dict.idsOf(world.computers),
+    computer,
     machine: dict.idsOf(world.machineAccounts),
     anonymous: dict.idsOf(world.computers.map((c) => `ANONYMOUS LOGON@${c}`)),
     system,
     user: dict.idsOf(world.users.map((u) => u.name)),
     local: Int32Array.from(world.users, (u) => (u.local === undefined ? -1 : dict.id(u.local))),
     partner: Int32Array.from(world.users, (u) => (u.partner === undefined ? -1 : dict.id(u.partner))),
+    otherLocal,
     service: dict.idsOf(world.serviceUsers),
     process: dict.idsOf(world.processes),
     port: dict.idsOf(world.ports),
     k,
     small,
   };
+}
+
+/**
+ * The id of user `u`'s local account on computer `host` (its home, or one of
+ * `otherLocals`), or −1 when it has none there.
+ *
+ * @example
+ * localAt(V, 12, world.users[12].home); // V.local[12]
+ */
+export function localAt(V: Vocabulary, u: number, host: number, home: number): number {
+  if (host === home) return V.local[u]!;
+  return V.otherLocal === undefined ? -1 : (V.otherLocal.get(u * V.computer.length + host) ?? -1);
 }
 
 /**

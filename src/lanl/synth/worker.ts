@@ -6,13 +6,14 @@ import { parentPort, workerData } from "node:worker_threads";
 import { contextFor, runJob, type JobMessage, type SynthJob } from "./generate.js";
 import type { ResolvedOptions } from "./calendar.js";
 import type { RedteamCalendar } from "./redteam.js";
+import type { RedteamSource } from "./redteam-file.js";
 
-const { options, calendar } = workerData as { options: ResolvedOptions; calendar: RedteamCalendar };
+const { options, calendar, redteamFile } = workerData as { options: ResolvedOptions; calendar: RedteamCalendar; redteamFile: RedteamSource | undefined };
 const port = parentPort;
 if (port) {
   port.on("message", (job: SynthJob) => {
     const post = (m: JobMessage): void => port.postMessage(m);
-    runJob(contextFor(options, calendar), job, (lines) => post({ type: "progress", lines }))
+    runJob(contextFor(options, calendar, redteamFile), job, (lines) => post({ type: "progress", lines }))
       .then((lines) => post({ type: "done", lines }))
       .catch((err: unknown) => post({ type: "error", message: (err as Error).stack ?? String(err) }));
   });
