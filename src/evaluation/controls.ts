@@ -12,7 +12,8 @@
  * - `first-seen-edge`: how many of the vertex's neighbours in the interval graph were never
  *   its neighbours in an earlier interval of the stream (`count`, default) or that number
  *   over its neighbours (`share`): Bowman et al.'s "unknown authentication" rule
- *   (RAID 2020) per vertex. Self-loops are not neighbours. The first interval of a stream
+ *   (RAID 2020) per vertex, computed by `src/dynamics/novelty.ts` (`new-neighbours`,
+ *   `new-neighbour-share`). Self-loops are not neighbours. The first interval of a stream
  *   has every edge new: start the stream before the test span.
  * - `activity`: the vertex's strength (sum of its edge weights) in the interval graph.
  * - `degree-change`: |deg_t − deg_{t−1}|, deg = distinct neighbours other than itself; NaN
@@ -25,7 +26,7 @@
  *
  * Streaming: scorers take frames in increasing time order and keep per-vertex state in
  * typed arrays by global vertex id (`VertexIndex` of `src/dynamics/vertex-index.ts`); the
- * first-seen edges keep a hash set of the pairs seen (16 bytes per slot, load ≤ 1/2).
+ * first-seen edges keep a hash set of the pairs seen (`src/dynamics/pair-set.ts`).
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -37,6 +38,7 @@ import { allCategoryNoAttr } from "../graph/arch/all-category-no-attr.js";
 import type { GraphArch } from "../graph/arch/arch.js";
 import { readParquet } from "../io/parquet.js";
 import { hash32 } from "../random/prng.js";
+import { NoveltyScorer, type GraphFrame } from "../dynamics/novelty.js";
 import { parseIsoUtc } from "../time/interval.js";
 import { isoDuration } from "../time/duration.js";
 import { groundTruth } from "./labels.js";
@@ -57,11 +59,8 @@ export const CONTROL_NAMES: readonly ControlName[] = Object.freeze([
   "feature-change",
 ] as ControlName[]);
 
-/** One interval graph. */
-export interface GraphFrame {
-  readonly start: string;
-  readonly graph: Csr;
-}
+/** One interval graph (the type of `src/dynamics/novelty.ts`). */
+export type { GraphFrame };
 
 /** One interval's feature table: `columns[j][i]` is feature `names[j]` of vertex `nodes[i]`. */
 export interface FeatureFrame {
@@ -302,49 +301,6 @@ export interface FirstSeenEdgeOptions {
 /** Defaults of {@link FirstSeenEdgeOptions}. */
 export const FIRST_SEEN_EDGE_DEFAULTS = Object.freeze({ measure: "count" as "count" | "share" });
 
-/** An open-addressing set of unordered id pairs (linear probing, load ≤ 1/2). */
-class PairSet {
-  private a = new Uint32Array(1024);
-  private b = new Uint32Array(1024);
-  private used = new Uint8Array(1024);
-  private count = 0;
-
-  get size(): number {
-    return this.count;
-  }
-
-  /** Adds {u, v}; returns true when it was new. */
-  add(u: number, v: number): boolean {
-    if (u > v) [u, v] = [v, u];
-    if ((this.count + 1) * 2 > this.used.length) this.grow();
-    return this.insert(u, v);
-  }
-
-  private insert(u: number, v: number): boolean {
-    const mask = this.used.length - 1;
-    let h = hash32(u, v) & mask;
-    while (this.used[h] === 1) {
-      if (this.a[h] === u && this.b[h] === v) return false;
-      h = (h + 1) & mask;
-    }
-    this.used[h] = 1;
-    this.a[h] = u;
-    this.b[h] = v;
-    this.count++;
-    return true;
-  }
-
-  private grow(): void {
-    const { a, b, used } = this;
-    const size = used.length * 2;
-    this.a = new Uint32Array(size);
-    this.b = new Uint32Array(size);
-    this.used = new Uint8Array(size);
-    this.count = 0;
-    for (let h = 0; h < used.length; h++) if (used[h] === 1) this.insert(a[h]!, b[h]!);
-  }
-}
-
 /**
  * The first-seen-edge control, streaming: per vertex, the number (or share) of its
  * neighbours in the interval graph that were never its neighbours in an earlier frame.
@@ -356,43 +312,23 @@ class PairSet {
  * fs.push({ start: "2015-01-01T01:00:00", graph: path_a_b_c }).scores;   // [0, 1, 1]
  */
 export class FirstSeenEdges implements FrameScorer<GraphFrame> {
-  private readonly vertices: VertexIndex;
-  private readonly measure: "count" | "share";
-  private readonly seen = new PairSet();
-  private last = NaN;
+  private readonly scorer: NoveltyScorer;
 
   constructor(options: FirstSeenEdgeOptions = {}) {
-    this.measure = options.measure ?? FIRST_SEEN_EDGE_DEFAULTS.measure;
-    if (this.measure !== "count" && this.measure !== "share") throw new Error(`${MODULE}: measure must be "count" or "share", got '${String(this.measure)}'`);
-    this.vertices = options.vertices ?? new VertexIndex();
+    const measure = options.measure ?? FIRST_SEEN_EDGE_DEFAULTS.measure;
+    if (measure !== "count" && measure !== "share") throw new Error(`${MODULE}: measure must be "count" or "share", got '${String(measure)}'`);
+    const vertices = options.vertices ?? new VertexIndex();
+    this.scorer = new NoveltyScorer({ score: measure === "count" ? "new-neighbours" : "new-neighbour-share", vertices });
   }
 
   /** Distinct edges seen so far. */
   get edgesSeen(): number {
-    return this.seen.size;
+    return this.scorer.pairCount;
   }
 
   push(frame: GraphFrame): ScoreFrame {
-    this.last = frameTime(MODULE, frame.start, this.last);
-    const g = frame.graph;
-    const ids = this.vertices.ids(g.names);
-    const n = ids.length;
-    const fresh = new Float64Array(n);
-    const deg = new Float64Array(n);
-    for (let u = 0; u < n; u++) {
-      for (let p = g.offsets[u]!; p < g.offsets[u + 1]!; p++) {
-        const v = g.targets[p]!;
-        if (v <= u) continue; // each undirected edge once; self-loops skipped
-        deg[u]!++;
-        deg[v]!++;
-        if (this.seen.add(ids[u]!, ids[v]!)) {
-          fresh[u]!++;
-          fresh[v]!++;
-        }
-      }
-    }
-    if (this.measure === "share") for (let u = 0; u < n; u++) fresh[u] = deg[u]! > 0 ? fresh[u]! / deg[u]! : NaN;
-    return { start: frame.start, nodes: g.names, scores: fresh };
+    const f = this.scorer.push(frame);
+    return { start: f.start, nodes: f.nodes, scores: f.scores };
   }
 }
 
