@@ -1,7 +1,8 @@
 """Executes telemetry-lab notebooks with nbclient and the repository's tslab kernel.
 
 Used by `make test` (each notebook executed on a scratch copy; the committed file
-is untouched) and `make notebooks` (executed in place, then exported to HTML).
+is untouched) and `make notebooks` (executed in place, then exported to HTML, with
+plotly.js inlined once per page: the notebooks' chart outputs do not carry it).
 
 On a failing cell it prints the notebook, the cell number, the cell's source and
 the kernel's real error text: tslab often returns an empty error message and
@@ -141,11 +142,29 @@ def run_one(path, args, root, log_dir):
     return False, message
 
 
+PLOTLY_JS = Path(__file__).resolve().parents[2] / "node_modules" / "plotly.js-dist-min" / "plotly.min.js"
+
+
+def plotly_script_tag():
+    """plotly.js inlined once per exported page (the notebook's chart outputs do not carry it).
+
+    plotly.js's UMD wrapper would register with an AMD `define` (nbconvert's page loads
+    require.js) instead of setting window.Plotly: hide `module`, `exports` and `define`.
+    """
+    src = PLOTLY_JS.read_text(encoding="utf-8").replace("</script", "<\\/script").replace("<!--", "<\\!--")
+    return '<script type="text/javascript">(function(module, exports, define){\n' + src + "\n}).call(window);</script>\n"
+
+
 def export_html(nb, target):
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter()
     body, _ = exporter.from_notebook_node(nb)
+    if 'class="telemetry-lab-chart"' in body:
+        head_end = body.find("</head>")
+        if head_end < 0:
+            raise RuntimeError(f"{target}: the exported page has no </head> to put plotly.js in")
+        body = body[:head_end] + plotly_script_tag() + body[head_end:]
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name("." + target.name + ".partial")
     tmp.write_text(body, encoding="utf-8")

@@ -158,3 +158,20 @@ export async function readAllLines(path: string): Promise<string[]> {
   }
   return lines;
 }
+
+/**
+ * The first `n` lines of a (gzip or plain) file, read from its first batches only.
+ * LANL files are ASCII; `latin1` keeps every byte as one character.
+ *
+ * @example
+ * await headLines("data/lanl/raw/dns.txt.gz", 2); // ["3,C1960,C529", "6,C254,C1058"]
+ */
+export async function headLines(path: string, n: number, encoding: BufferEncoding = "latin1"): Promise<string[]> {
+  const lines: string[] = [];
+  if (n <= 0) return lines;
+  for await (const b of readLineBatches(path)) {
+    for (let i = 0; i < b.count && lines.length < n; i++) lines.push(b.buf.toString(encoding, b.starts[i], b.ends[i]));
+    if (lines.length >= n) break;
+  }
+  return lines;
+}

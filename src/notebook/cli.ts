@@ -8,8 +8,13 @@
  * with `TELEMETRY_LAB_PROGRESS=json`, so its progress arrives as JSON lines on
  * stderr, which are drawn here as in-place bars; the rest of stderr and stdout
  * is printed when the command ends.
+ *
+ * The command runs at the repository root (the kernel's directory too), and the
+ * absolute paths it prints are shown relative to it: a notebook's outputs then
+ * read the same on every machine (`data/lanl/partitions/...`, not `/home/.../data/...`).
  */
 import { spawn } from "node:child_process";
+import { resolve, sep } from "node:path";
 import { cliPath, repoRoot } from "../io/repo.js";
 import { notebookRenderer, describeProgress, PROGRESS_JSON_MARK, type ProgressState } from "./progress.js";
 import { inKernel } from "./kernel.js";
@@ -24,6 +29,11 @@ export interface RunCliOptions {
   cwd?: string;
   /** Extra environment variables. */
   env?: Record<string, string>;
+  /**
+   * Show the repository root's absolute paths in stdout and stderr as paths relative to it
+   * (in what is printed and returned). Default true when `cwd` is the repository root.
+   */
+  relativePaths?: boolean;
 }
 
 /** What {@link runCli} returns. */
@@ -33,6 +43,18 @@ export interface RunCliResult {
   stderr: string;
   /** Wall time in seconds. */
   seconds: number;
+}
+
+/**
+ * `text` with every absolute path under `root` made relative to it.
+ *
+ * @example
+ * relativeToRoot("partitions: /home/me/telemetry-lab/data/lanl/partitions", "/home/me/telemetry-lab")
+ * // "partitions: data/lanl/partitions"
+ */
+export function relativeToRoot(text: string, root: string = repoRoot()): string {
+  const prefix = root.endsWith(sep) ? root : root + sep;
+  return text.split(prefix).join("");
 }
 
 /**
@@ -48,9 +70,12 @@ export function runCli(args: string[], options: RunCliOptions = {}): Promise<Run
   const started = Date.now();
   const renderers = new Map<string, (s: ProgressState) => void>();
   const notebook = inKernel();
-  return new Promise((resolve, reject) => {
+  const cwd = options.cwd ?? repoRoot();
+  const relative = options.relativePaths ?? resolve(cwd) === resolve(repoRoot());
+  const shown = (text: string): string => (relative ? relativeToRoot(text) : text);
+  return new Promise((done, reject) => {
     const child = spawn(process.execPath, [cliPath(), ...args], {
-      cwd: options.cwd ?? repoRoot(),
+      cwd,
       env: { ...process.env, ...(options.env ?? {}), TELEMETRY_LAB_PROGRESS: "json" },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -93,16 +118,16 @@ export function runCli(args: string[], options: RunCliOptions = {}): Promise<Run
     child.on("error", (err) => reject(new Error(`telemetry-lab/notebook/cli: cannot start ${cliPath()}: ${err.message}`)));
     child.on("close", (code, signal) => {
       if (pending && !pending.startsWith(PROGRESS_JSON_MARK)) stderr += pending;
-      const result: RunCliResult = { code: code ?? (signal ? 128 : 1), stdout, stderr, seconds: (Date.now() - started) / 1000 };
+      const result: RunCliResult = { code: code ?? (signal ? 128 : 1), stdout: shown(stdout), stderr: shown(stderr), seconds: (Date.now() - started) / 1000 };
       if (echo) {
-        if (stdout.trim()) console.log(stdout.trimEnd());
-        if (stderr.trim()) console.log(stderr.trimEnd());
+        if (result.stdout.trim()) console.log(result.stdout.trimEnd());
+        if (result.stderr.trim()) console.log(result.stderr.trimEnd());
       }
       if (check && result.code !== 0) {
-        reject(new Error(`telemetry-lab/notebook/cli: 'telemetry-lab ${args.join(" ")}' exited with ${signal ?? result.code}:\n${stderr.trim().split("\n").slice(-20).join("\n")}`));
+        reject(new Error(`telemetry-lab/notebook/cli: 'telemetry-lab ${args.join(" ")}' exited with ${signal ?? result.code}:\n${result.stderr.trim().split("\n").slice(-20).join("\n")}`));
         return;
       }
-      resolve(result);
+      done(result);
     });
   });
 }
