@@ -53,23 +53,31 @@ export function rankNormalise(scores: Float64Array): Float64Array {
   const n = scores.length;
   const out = new Float64Array(n).fill(NaN);
   let m = 0;
-  const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) if (!Number.isNaN(scores[i]!)) idx[m++] = i;
-  const order = Array.from(idx.subarray(0, m));
-  order.sort((a, b) => {
-    const x = scores[a]!;
-    const y = scores[b]!;
-    return x < y ? -1 : x > y ? 1 : 0;
-  });
-  let i = 0;
-  while (i < m) {
-    let j = i + 1;
-    const x = scores[order[i]!]!;
-    while (j < m && scores[order[j]!]! === x) j++;
-    // Positions i..j-1 (0-based) hold ranks i+1..j: their average is (i + 1 + j) / 2.
-    const u = (i + 1 + j) / 2 / m;
-    for (let p = i; p < j; p++) out[order[p]!] = u;
-    i = j;
+  for (let i = 0; i < n; i++) if (!Number.isNaN(scores[i]!)) m++;
+  if (m === 0) return out;
+  // Sort a copy natively (no comparator call per comparison), then find each value's run
+  // of equal values by binary search: its ranks are lo+1 .. hi, their average (lo+1+hi)/2.
+  const sorted = new Float64Array(m);
+  for (let i = 0, j = 0; i < n; i++) if (!Number.isNaN(scores[i]!)) sorted[j++] = scores[i]!;
+  sorted.sort();
+  for (let i = 0; i < n; i++) {
+    const x = scores[i]!;
+    if (Number.isNaN(x)) continue;
+    let lo = 0;
+    let hi = m;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    let up = lo;
+    hi = m;
+    while (up < hi) {
+      const mid = (up + hi) >>> 1;
+      if (sorted[mid]! <= x) up = mid + 1;
+      else hi = mid;
+    }
+    out[i] = (lo + 1 + up) / 2 / m;
   }
   return out;
 }

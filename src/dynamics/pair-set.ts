@@ -3,11 +3,11 @@
  * which vertices have ever been neighbours, for the first-seen-edge novelty score.
  *
  * Source: open addressing with linear probing (Knuth, TAOCP vol. 3, §6.4, algorithm L);
- * the key is the ordered pair (min, max) held in two parallel Uint32Arrays (the low
- * word stored + 1, so 0 marks an empty slot), hashed by the murmur3 finaliser
+ * the key is the ordered pair (min, max), stored as two adjacent words of one
+ * Uint32Array (one cache line per probe; min stored + 1, so 0 marks an empty slot), hashed by the murmur3 finaliser
  * (Appleby, MurmurHash3 `fmix32`) of a multiplicative mix of both words. The table
  * doubles when it is 70 % full. Memory: 8 bytes per slot, so about 11–23 bytes per
- * stored pair (e.g. 1e8 distinct pairs ≈ 2 GiB); nothing is ever removed.
+ * stored pair (e.g. 1e8 distinct pairs: 1.5–2 GiB, near the 2^30-slot limit of 7.5e8 pairs); nothing is ever removed.
  */
 
 const MODULE = "telemetry-lab/dynamics/pair-set";
@@ -34,8 +34,8 @@ const MAX_LOAD = 0.7;
  * s.size;      // 1
  */
 export class PairSet {
-  private lo: Uint32Array;
-  private hi: Uint32Array;
+  /** Slot i holds min + 1 at 2i and max at 2i + 1. */
+  private keys: Uint32Array;
   private mask: number;
   private count = 0;
 
@@ -44,8 +44,7 @@ export class PairSet {
     if (!Number.isSafeInteger(c) || c < 1 || c > 2 ** 30) throw new Error(`${MODULE}: capacity must be an integer in [1, 2^30], got ${c}`);
     let cap = 16;
     while (cap < c) cap *= 2;
-    this.lo = new Uint32Array(cap);
-    this.hi = new Uint32Array(cap);
+    this.keys = new Uint32Array(2 * cap);
     this.mask = cap - 1;
   }
 
@@ -63,12 +62,12 @@ export class PairSet {
   has(u: number, v: number): boolean {
     const a = (u < v ? u : v) + 1;
     const b = u < v ? v : u;
-    const { lo, hi, mask } = this;
+    const { keys, mask } = this;
     let i = hash(a, b) & mask;
     for (;;) {
-      const x = lo[i]!;
+      const x = keys[2 * i]!;
       if (x === 0) return false;
-      if (x === a && hi[i] === b) return true;
+      if (x === a && keys[2 * i + 1] === b) return true;
       i = (i + 1) & mask;
     }
   }
@@ -78,39 +77,37 @@ export class PairSet {
     if (u >= 0xffffffff || v >= 0xffffffff || u < 0 || v < 0) throw new Error(`${MODULE}: ids must be in [0, 2^32 − 1), got ${u}, ${v}`);
     const a = (u < v ? u : v) + 1;
     const b = u < v ? v : u;
-    const { lo, hi, mask } = this;
+    const { keys, mask } = this;
     let i = hash(a, b) & mask;
     for (;;) {
-      const x = lo[i]!;
+      const x = keys[2 * i]!;
       if (x === 0) break;
-      if (x === a && hi[i] === b) return false;
+      if (x === a && keys[2 * i + 1] === b) return false;
       i = (i + 1) & mask;
     }
-    lo[i] = a;
-    hi[i] = b;
+    keys[2 * i] = a;
+    keys[2 * i + 1] = b;
     this.count += 1;
     if (this.count > MAX_LOAD * (mask + 1)) this.grow();
     return true;
   }
 
   private grow(): void {
-    const { lo: oldLo, hi: oldHi } = this;
-    const cap = oldLo.length * 2;
-    if (cap > 2 ** 31) throw new Error(`${MODULE}: more than ${Math.floor(MAX_LOAD * 2 ** 31)} pairs`);
-    const lo = new Uint32Array(cap);
-    const hi = new Uint32Array(cap);
+    const old = this.keys;
+    const cap = old.length; // = 2 × the old capacity
+    if (cap > 2 ** 30) throw new Error(`${MODULE}: more than ${Math.floor(MAX_LOAD * 2 ** 30)} pairs`);
+    const keys = new Uint32Array(2 * cap);
     const mask = cap - 1;
-    for (let j = 0; j < oldLo.length; j++) {
-      const a = oldLo[j]!;
+    for (let j = 0; j < old.length; j += 2) {
+      const a = old[j]!;
       if (a === 0) continue;
-      const b = oldHi[j]!;
+      const b = old[j + 1]!;
       let i = hash(a, b) & mask;
-      while (lo[i] !== 0) i = (i + 1) & mask;
-      lo[i] = a;
-      hi[i] = b;
+      while (keys[2 * i] !== 0) i = (i + 1) & mask;
+      keys[2 * i] = a;
+      keys[2 * i + 1] = b;
     }
-    this.lo = lo;
-    this.hi = hi;
+    this.keys = keys;
     this.mask = mask;
   }
 }

@@ -11,8 +11,11 @@
  *   JASA 88(424), 1993; 1.4826 ≈ 1/Φ⁻¹(¾) makes 1.4826·MAD estimate σ under normality).
  *   The median of an even count is the mean of the two middle values. To bound memory,
  *   the robust form keeps only the **last `window` values** per vertex (H = 168 by
- *   default, a week of hourly frames; 8·H bytes per vertex that ever had a score), so
- *   its "expanding" history is in fact a sliding window of H values.
+ *   default, a week of hourly frames), so its "expanding" history is in fact a sliding
+ *   window of H values. Each vertex that ever had a score keeps them twice (16·H bytes):
+ *   in arrival order, to know which value leaves, and sorted (insertion by binary search),
+ *   so the median is read off in O(1) and the MAD is the middle of the merge of the two
+ *   sorted runs of deviations on either side of the median, found in O(log H).
  *
  * The history of s_n(t) is the vertex's finite scores **before** t (NaN scores — absent,
  * not scored — are skipped and do not count):
@@ -92,11 +95,11 @@ export class Standardizer implements FrameScorer<ScoreFrame> {
   private slotOf = new Int32Array(0);
   private slots = 0;
   private ring = new Float64Array(0);
+  private sorted = new Float64Array(0);
   private added = new Int32Array(0);
   private cachedAt = new Int32Array(0);
   private center = new Float64Array(0);
   private scale = new Float64Array(0);
-  private readonly scratch: Float64Array;
 
   constructor(options: StandardizeOptions = {}) {
     const method = options.method ?? STANDARDIZE_DEFAULTS.method;
@@ -125,7 +128,6 @@ export class Standardizer implements FrameScorer<ScoreFrame> {
     this.window = window;
     this.minScale = minScale;
     this.vertices = options.vertices ?? new VertexIndex();
-    this.scratch = new Float64Array(window);
   }
 
   /**
@@ -187,13 +189,11 @@ export class Standardizer implements FrameScorer<ScoreFrame> {
     const h = Math.min(a, this.window);
     if (h < this.minHistory) return NaN;
     if (this.cachedAt[slot] !== a) {
-      const w = this.scratch;
       const base = slot * this.window;
-      for (let j = 0; j < h; j++) w[j] = this.ring[base + j]!;
-      const med = median(w, h);
-      for (let j = 0; j < h; j++) w[j] = Math.abs(this.ring[base + j]! - med);
+      const w = this.sorted;
+      const med = (h & 1) === 1 ? w[base + (h >> 1)]! : 0.5 * (w[base + (h >> 1) - 1]! + w[base + (h >> 1)]!);
       this.center[slot] = med;
-      this.scale[slot] = MAD_SCALE * median(w, h);
+      this.scale[slot] = MAD_SCALE * madSorted(w, base, h, med);
       this.cachedAt[slot] = a;
     }
     return (s - this.center[slot]!) / Math.max(this.scale[slot]!, this.minScale);
@@ -201,19 +201,79 @@ export class Standardizer implements FrameScorer<ScoreFrame> {
 
   private add(v: number, s: number): void {
     let slot = this.slotOf[v]!;
+    const H = this.window;
     if (slot < 0) {
       slot = this.slots++;
       this.slotOf[v] = slot;
-      this.ring = growFloat64(this.ring, this.slots * this.window);
+      this.ring = growFloat64(this.ring, this.slots * H);
+      this.sorted = growFloat64(this.sorted, this.slots * H);
       this.added = growInt32(this.added, this.slots);
       this.cachedAt = growInt32(this.cachedAt, this.slots, -1);
       this.center = growFloat64(this.center, this.slots);
       this.scale = growFloat64(this.scale, this.slots);
     }
     const a = this.added[slot]!;
-    this.ring[slot * this.window + (a % this.window)] = s;
+    const base = slot * H;
+    const w = this.sorted;
+    let h = Math.min(a, H);
+    if (a >= H) {
+      // The oldest value leaves the sorted run.
+      const j = lowerBound(w, base, base + h, this.ring[base + (a % H)]!);
+      w.copyWithin(j, j + 1, base + h);
+      h -= 1;
+    }
+    const j = upperBound(w, base, base + h, s);
+    w.copyWithin(j + 1, j, base + h);
+    w[j] = s;
+    this.ring[base + (a % H)] = s;
     this.added[slot] = a + 1;
   }
+}
+
+/** First index in w[lo..hi) (sorted) whose value is not below x. */
+function lowerBound(w: Float64Array, lo: number, hi: number, x: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (w[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index in w[lo..hi) (sorted) whose value is above x. */
+function upperBound(w: Float64Array, lo: number, hi: number, x: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (w[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The median of |x − med| over the sorted run w[base .. base+h): the deviations left of
+ * `med` (read leftwards, L_j = med − w[p−1−j]) and right of it (R_j = w[p+j] − med) are
+ * two ascending runs, and the middle of their merge is found by binary search on how
+ * many come from the left run (the k-th smallest of two sorted arrays, O(log h)).
+ */
+function madSorted(w: Float64Array, base: number, h: number, med: number): number {
+  const p = lowerBound(w, base, base + h, med);
+  const nL = p - base;
+  const nR = base + h - p;
+  const kth = (k: number): number => {
+    // Take i from the left run and k + 1 − i from the right one.
+    let lo = Math.max(0, k + 1 - nR);
+    let hi = Math.min(k + 1, nL);
+    for (;;) {
+      const i = (lo + hi) >>> 1;
+      const j = k + 1 - i;
+      if (i > 0 && j < nR && med - w[p - i]! > w[p + j]! - med) hi = i - 1;
+      else if (j > 0 && i < nL && w[p + j - 1]! - med > med - w[p - 1 - i]!) lo = i + 1;
+      else return Math.max(i > 0 ? med - w[p - i]! : -Infinity, j > 0 ? w[p + j - 1]! - med : -Infinity);
+    }
+  };
+  const k = h >> 1;
+  return (h & 1) === 1 ? kth(k) : 0.5 * (kth(k - 1) + kth(k));
 }
 
 /**
@@ -225,47 +285,4 @@ export class Standardizer implements FrameScorer<ScoreFrame> {
 export function* standardizeFrames(frames: Iterable<ScoreFrame>, options: StandardizeOptions = {}): Generator<ScoreFrame> {
   const z = new Standardizer(options);
   for (const f of frames) yield z.push(f);
-}
-
-/** Median of w[0..h) (h ≥ 1), reordering w: quickselect (Hoare), mean of the two middles when h is even. */
-export function median(w: Float64Array, h: number): number {
-  const mid = h >> 1;
-  const hi = select(w, 0, h - 1, mid);
-  if ((h & 1) === 1) return hi;
-  // The lower middle is the largest value left of `mid` after the selection.
-  let lo = -Infinity;
-  for (let j = 0; j < mid; j++) if (w[j]! > lo) lo = w[j]!;
-  return 0.5 * (lo + hi);
-}
-
-/** The k-th smallest of w[left..right] (quickselect; partitions w in place so that w[k] is it). */
-function select(w: Float64Array, left: number, right: number, k: number): number {
-  while (right > left) {
-    // Median-of-three pivot.
-    const m = (left + right) >> 1;
-    let a = w[left]!;
-    let b = w[m]!;
-    let c = w[right]!;
-    if (a > b) [a, b] = [b, a];
-    if (b > c) [b, c] = [c, b];
-    if (a > b) [a, b] = [b, a];
-    const pivot = b;
-    let i = left;
-    let j = right;
-    while (i <= j) {
-      while (w[i]! < pivot) i++;
-      while (w[j]! > pivot) j--;
-      if (i <= j) {
-        const x = w[i]!;
-        w[i] = w[j]!;
-        w[j] = x;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) right = j;
-    else if (k >= i) left = i;
-    else return w[k]!;
-  }
-  return w[k]!;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ScoreFrame } from "../../src/dynamics/frame.js";
-import { MAD_SCALE, Standardizer, median, standardizeFrames, type StandardizeOptions } from "../../src/dynamics/standardize.js";
+import { MAD_SCALE, Standardizer, standardizeFrames, type StandardizeOptions } from "../../src/dynamics/standardize.js";
 import { formatIsoUtc, parseIsoUtc } from "../../src/time/interval.js";
 import { Prng } from "../../src/random/prng.js";
 
@@ -90,14 +90,27 @@ describe("dynamics/standardize", () => {
     expect(checked).toBeGreaterThan(30);
   });
 
-  it("median by quickselect, with ties and even counts", () => {
-    const rng = new Prng(9);
-    for (let trial = 0; trial < 300; trial++) {
-      const h = 1 + rng.int(40);
-      const v = Float64Array.from({ length: h }, () => rng.int(6));
-      const sorted = Array.from(v).sort((a, b) => a - b);
-      const want = h % 2 ? sorted[h >> 1]! : (sorted[(h >> 1) - 1]! + sorted[h >> 1]!) / 2;
-      expect(median(v, h)).toBe(want);
+  it("robust z with ties and a sliding window matches sorting the last H values", () => {
+    for (const H of [7, 8, 30]) {
+      const rng = new Prng(9, H);
+      const z = new Standardizer({ method: "robust", minHistory: 1, window: H, minScale: 1e-300 });
+      const past: number[] = [];
+      const med = (v: number[]) => {
+        const t = [...v].sort((p, q) => p - q);
+        const k = t.length >> 1;
+        return t.length % 2 ? t[k]! : (t[k - 1]! + t[k]!) / 2;
+      };
+      for (let h = 0; h < 300; h++) {
+        const s = rng.int(H === 30 ? 50 : 5); // ties, MAD often 0 for small ranges
+        const got = z.push({ start: at(h), nodes: ["a"], scores: Float64Array.of(s) }).scores[0]!;
+        if (past.length > 0) {
+          const w = past.slice(-H);
+          const m = med(w);
+          const mad = med(w.map((x) => Math.abs(x - m)));
+          expect(got).toBe((s - m) / Math.max(MAD_SCALE * mad, 1e-300));
+        }
+        past.push(s);
+      }
     }
   });
 
