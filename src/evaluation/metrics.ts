@@ -267,16 +267,34 @@ export function rocAuc(scores: ArrayLike<number>, labels: ArrayLike<number>, opt
  * Returns the regrouped rows and each group's `[bounds[g], bounds[g+1])` range.
  */
 export function groupRanking(order: Uint32Array, groups: ArrayLike<number>): { rows: Uint32Array; bounds: Uint32Array; values: number[] } {
-  const dense = new Map<number, number>();
-  for (let i = 0; i < groups.length; i++) {
+  const n = groups.length;
+  let lo = Infinity;
+  let hi = -Infinity;
+  let integers = true;
+  for (let i = 0; i < n; i++) {
     const g = groups[i]!;
     if (!Number.isFinite(g)) throw new Error(`${MODULE}: groups[${i}] is ${g}; groups must be finite numbers`);
-    if (!dense.has(g)) dense.set(g, 0);
+    if (g < lo) lo = g;
+    if (g > hi) hi = g;
+    if (integers && !Number.isInteger(g)) integers = false;
   }
-  const values = [...dense.keys()].sort((a, b) => a - b);
-  values.forEach((g, k) => dense.set(g, k));
-  const id = new Uint32Array(groups.length);
-  for (let i = 0; i < groups.length; i++) id[i] = dense.get(groups[i]!)!;
+  const id = new Uint32Array(n);
+  let values: number[];
+  if (n > 0 && integers && hi - lo <= 4 * n + 1024) {
+    // small integer range (hours, days): dense ids by offset, no hashing
+    const used = new Uint8Array(hi - lo + 1);
+    for (let i = 0; i < n; i++) used[groups[i]! - lo] = 1;
+    const dense = new Int32Array(hi - lo + 1);
+    values = [];
+    for (let k = 0; k < used.length; k++) if (used[k]) (dense[k] = values.length), values.push(lo + k);
+    for (let i = 0; i < n; i++) id[i] = dense[groups[i]! - lo]!;
+  } else {
+    const dense = new Map<number, number>();
+    for (let i = 0; i < n; i++) if (!dense.has(groups[i]!)) dense.set(groups[i]!, 0);
+    values = [...dense.keys()].sort((a, b) => a - b);
+    values.forEach((g, k) => dense.set(g, k));
+    for (let i = 0; i < n; i++) id[i] = dense.get(groups[i]!)!;
+  }
   const bounds = new Uint32Array(values.length + 1);
   for (let i = 0; i < id.length; i++) bounds[id[i]! + 1]!++;
   for (let g = 0; g < values.length; g++) bounds[g + 1]! += bounds[g]!;

@@ -203,5 +203,10 @@ describe("atBudget", () => {
     expect(values).toEqual([1, 2]);
     expect([...bounds]).toEqual([0, 2, 4]);
     expect([...rows]).toEqual([1, 3, 2, 0]);
+    // wide or fractional group values take the hashed path, same answer
+    const wide = groupRanking(rankDescending(s), [2e9, -5, 2e9, 0.5]);
+    expect(wide.values).toEqual([-5, 0.5, 2e9]);
+    expect([...wide.rows]).toEqual([1, 3, 2, 0]);
+    expect([...wide.bounds]).toEqual([0, 1, 2, 4]);
   });
 });
