@@ -1,4 +1,7 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { readRedteam } from "../../src/lanl/redteam.js";
 import { allCategoryNoAttr } from "../../src/graph/arch/all-category-no-attr.js";
 import { shallow } from "../../src/graph/arch/shallow.js";
 import {
@@ -168,5 +171,36 @@ describe("entityCandidates", () => {
   it("vertexType reads the prefix", () => {
     expect(vertexType("computer_source::C17693")).toBe("computer_source");
     expect(vertexType("plain")).toBe("");
+  });
+});
+
+/** LANL's real red-team list, when the shared data sets sit beside the repository (not shipped). */
+const REAL = fileURLToPath(new URL("../../../shared/datasets/lanl/redteam.txt", import.meta.url));
+
+describe.skipIf(!existsSync(REAL))("the real red-team list (lanl-method.md §1e, item 1)", () => {
+  const counts = (gt: ReturnType<typeof groundTruth>): number[] => {
+    const c = [0, 0, 0, 0];
+    for (const m of gt.entities.values()) {
+      for (const b of m.values()) {
+        if (b & 1) c[0]!++;
+        if (b & 2) c[1]!++;
+        if (b & 4) c[2]!++;
+        c[3]!++;
+      }
+    }
+    return c;
+  };
+
+  it("entity types give the published counts: src 91, dst 507, user 282, any 880 vertex-hours; 84 hours", async () => {
+    const events = await readRedteam(REAL);
+    const gt = groundTruth(events, { arch: allCategoryNoAttr({ types: "entity" }) });
+    expect(counts(gt)).toEqual([91, 507, 282, 880]);
+    expect(gt.entities.size).toBe(84);
+    // per day: src 29, dst 409, user 181
+    expect(counts(groundTruth(events, { arch: allCategoryNoAttr({ types: "entity" }), intervalSeconds: 86400 })).slice(0, 3)).toEqual([29, 409, 181]);
+  });
+
+  it("field types count each user twice (source and destination user vertices)", async () => {
+    expect(counts(groundTruth(await readRedteam(REAL)))).toEqual([91, 507, 564, 1162]);
   });
 });
