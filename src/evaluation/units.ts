@@ -102,8 +102,8 @@ const NTLM = Buffer.from("NTLM", "latin1");
  *
  * @throws naming the file and line when a line is malformed, or when the file cannot be read.
  * @example
- * const ai = await readAuthInterval("data/lanl/partitions/P0DT1H0M0S/auth/2015-01-08T21:00:00.txt.gz", "2015-01-08T21:00:00", gt);
- * ai.events;                // 7561
+ * const ai = await readAuthInterval("data/lanl/partitions/P0DT1H0M0S/auth/2015-01-05T12:00:00.txt.gz", "2015-01-05T12:00:00", gt);
+ * ai.events;                // 7561 (one per line)
  * ai.labels.reduce((a, b) => a + b, 0); // red-team events matched in that hour
  */
 export async function readAuthInterval(
