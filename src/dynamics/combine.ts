@@ -53,33 +53,87 @@ export function rankNormalise(scores: Float64Array): Float64Array {
   const n = scores.length;
   const out = new Float64Array(n).fill(NaN);
   let m = 0;
-  for (let i = 0; i < n; i++) if (!Number.isNaN(scores[i]!)) m++;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) if (!Number.isNaN(scores[i]!)) order[m++] = i;
   if (m === 0) return out;
-  // Sort a copy natively (no comparator call per comparison), then find each value's run
-  // of equal values by binary search: its ranks are lo+1 .. hi, their average (lo+1+hi)/2.
-  const sorted = new Float64Array(m);
-  for (let i = 0, j = 0; i < n; i++) if (!Number.isNaN(scores[i]!)) sorted[j++] = scores[i]!;
-  sorted.sort();
-  for (let i = 0; i < n; i++) {
-    const x = scores[i]!;
-    if (Number.isNaN(x)) continue;
-    let lo = 0;
-    let hi = m;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid]! < x) lo = mid + 1;
-      else hi = mid;
-    }
-    let up = lo;
-    hi = m;
-    while (up < hi) {
-      const mid = (up + hi) >>> 1;
-      if (sorted[mid]! <= x) up = mid + 1;
-      else hi = mid;
-    }
-    out[i] = (lo + 1 + up) / 2 / m;
+  const sorted = argsortInPlace(scores, order.subarray(0, m));
+  // Positions p..q-1 of the sorted order hold equal values, ranks p+1..q: average (p+1+q)/2.
+  let p = 0;
+  while (p < m) {
+    const x = scores[sorted[p]!]!;
+    let q = p + 1;
+    while (q < m && scores[sorted[q]!] === x) q++;
+    const u = (p + 1 + q) / 2 / m;
+    for (let j = p; j < q; j++) out[sorted[j]!] = u;
+    p = q;
   }
   return out;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/**
+ * Sorts the indices `idx` (of non-NaN entries of `values`) by value, ascending: an LSD
+ * radix sort with 8-bit digits on the IEEE-754 bit patterns mapped to unsigned order
+ * (negative: all bits flipped; positive: sign bit set), digits that are the same for
+ * every key skipped. −0 sorts just before +0, which the caller treats as equal. Returns
+ * the sorted indices (`idx` or a scratch array).
+ */
+function argsortInPlace(values: Float64Array, idx: Uint32Array): Uint32Array {
+  const m = idx.length;
+  if (!LITTLE_ENDIAN) return idx.sort((a, b) => values[a]! - values[b]! || (values[a]! < values[b]! ? -1 : values[a]! > values[b]! ? 1 : 0));
+  const f = new Float64Array(m);
+  for (let i = 0; i < m; i++) f[i] = values[idx[i]!]!;
+  const w = new Uint32Array(f.buffer); // word 2i = low half, 2i+1 = high half of key i
+  for (let i = 0; i < m; i++) {
+    const hi = w[2 * i + 1]!;
+    if (hi & 0x80000000) {
+      w[2 * i] = ~w[2 * i]! >>> 0;
+      w[2 * i + 1] = ~hi >>> 0;
+    } else {
+      w[2 * i + 1] = (hi | 0x80000000) >>> 0;
+    }
+  }
+  // Keys are addressed by position in `idx` at the start: sort positions, map back at the end.
+  let a = new Uint32Array(m);
+  let b = new Uint32Array(m);
+  for (let i = 0; i < m; i++) a[i] = i;
+  const counts = new Uint32Array(256 * 8);
+  for (let i = 0; i < m; i++) {
+    const lo = w[2 * i]!;
+    const hi = w[2 * i + 1]!;
+    counts[lo & 255]!++;
+    counts[256 + ((lo >>> 8) & 255)]!++;
+    counts[512 + ((lo >>> 16) & 255)]!++;
+    counts[768 + (lo >>> 24)]!++;
+    counts[1024 + (hi & 255)]!++;
+    counts[1280 + ((hi >>> 8) & 255)]!++;
+    counts[1536 + ((hi >>> 16) & 255)]!++;
+    counts[1792 + (hi >>> 24)]!++;
+  }
+  for (let d = 0; d < 8; d++) {
+    const c = counts.subarray(256 * d, 256 * d + 256);
+    const word = d < 4 ? 0 : 1;
+    const shift = (d & 3) * 8;
+    // All keys share this digit: nothing to do.
+    if (c[(w[word]! >>> shift) & 255] === m) continue;
+    let sum = 0;
+    for (let v = 0; v < 256; v++) {
+      const t = c[v]!;
+      c[v] = sum;
+      sum += t;
+    }
+    for (let i = 0; i < m; i++) {
+      const k = a[i]!;
+      const digit = (w[2 * k + word]! >>> shift) & 255;
+      b[c[digit]!++] = k;
+    }
+    const t = a;
+    a = b;
+    b = t;
+  }
+  for (let i = 0; i < m; i++) b[i] = idx[a[i]!]!;
+  return b;
 }
 
 /**
@@ -111,15 +165,15 @@ export function combineScores(frames: readonly ScoreFrame[], options: CombineOpt
     if (f.start !== first.start) throw new Error(`${MODULE}: frames of different intervals (${first.start} and ${f.start})`);
     if (f.scores.length !== f.nodes.length) throw new Error(`${MODULE}: frame ${f.start}: ${f.nodes.length} nodes but ${f.scores.length} scores`);
     const u = rankNormalise(f.scores);
-    let row: (i: number) => number;
-    if (sameNodes(f.nodes, nodes)) row = (i) => i;
-    else {
+    // Row of each output vertex in this frame (−1: absent); null when the rows coincide.
+    let map: Int32Array | null = null;
+    if (!sameNodes(f.nodes, nodes)) {
       const own = new Map<string, number>();
       f.nodes.forEach((name, i) => own.set(name, i));
-      row = (i) => own.get(nodes[i]!) ?? -1;
+      map = Int32Array.from(nodes, (name) => own.get(name) ?? -1);
     }
     for (let i = 0; i < n; i++) {
-      const r = row(i);
+      const r = map === null ? i : map[i]!;
       const x = r < 0 ? NaN : u[r]!;
       if (Number.isNaN(x)) continue;
       total[i]! += x;

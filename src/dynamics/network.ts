@@ -52,10 +52,27 @@ export function networkScore(frame: ScoreFrame, options: NetworkScoreOptions = {
     return m === 0 ? NaN : sum / m;
   }
   if (aggregate !== "top-k") throw new Error(`${MODULE}: unknown aggregate '${String(aggregate)}' (expected mean or top-k)`);
-  const vals = s.filter((x) => !Number.isNaN(x)).sort();
-  if (vals.length === 0) return NaN;
-  const take = Math.min(k, vals.length);
+  // The k largest so far, ascending (insertion into a short sorted buffer).
+  const top = new Float64Array(k);
+  let m = 0;
+  for (let i = 0; i < s.length; i++) {
+    const x = s[i]!;
+    if (Number.isNaN(x)) continue;
+    let j: number;
+    if (m < k) j = m++;
+    else if (x > top[0]!) {
+      j = k - 1;
+      top.copyWithin(0, 1);
+    } else continue;
+    // Shift larger values up until x fits.
+    while (j > 0 && top[j - 1]! > x) {
+      top[j] = top[j - 1]!;
+      j--;
+    }
+    top[j] = x;
+  }
+  if (m === 0) return NaN;
   let sum = 0;
-  for (let i = vals.length - take; i < vals.length; i++) sum += vals[i]!;
-  return sum / take;
+  for (let i = 0; i < m; i++) sum += top[i]!;
+  return sum / m;
 }

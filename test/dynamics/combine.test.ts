@@ -3,6 +3,7 @@ import { combineScores, rankNormalise } from "../../src/dynamics/combine.js";
 import { networkScore } from "../../src/dynamics/network.js";
 import { residualScores } from "../../src/dynamics/residual.js";
 import { fromRows } from "../../src/embedding/matrix.js";
+import { Prng } from "../../src/random/prng.js";
 
 const S = "2015-01-01T00:00:00";
 const sf = (nodes: string[], ...x: number[]) => ({ start: S, nodes, scores: Float64Array.of(...x) });
@@ -14,6 +15,23 @@ describe("dynamics/combine", () => {
     expect(arr(rankNormalise(Float64Array.of(5, 5, 5)))).toEqual([2 / 3, 2 / 3, 2 / 3]);
     expect(arr(rankNormalise(Float64Array.of(Infinity, -1, Infinity, 0)))).toEqual([0.875, 0.25, 0.875, 0.5]);
     expect(arr(rankNormalise(Float64Array.of(NaN)))).toEqual([NaN]);
+  });
+
+  it("rank normalisation agrees with a brute force on random values (negatives, ±0, ±∞, ties, NaN)", () => {
+    const rng = new Prng(11);
+    const pool = [-Infinity, -1e300, -2.5, -1, -0, 0, 1e-300, 1, 2.5, 7, 1e300, Infinity, NaN];
+    for (let trial = 0; trial < 50; trial++) {
+      const n = 1 + rng.int(400);
+      const x = Float64Array.from({ length: n }, () => (rng.float() < 0.5 ? pool[rng.int(pool.length)]! : (rng.float() - 0.5) * 10 ** rng.int(8)));
+      const got = rankNormalise(x);
+      const scored = Array.from(x).filter((v) => !Number.isNaN(v));
+      x.forEach((v, i) => {
+        if (Number.isNaN(v)) return expect(got[i]).toBeNaN();
+        const below = scored.filter((y) => y < v).length;
+        const equal = scored.filter((y) => y === v).length;
+        expect(got[i]).toBeCloseTo((below + 1 + below + equal) / 2 / scored.length, 14);
+      });
+    }
   });
 
   it("sum and max of ranks, NaN as lowest or ignored, ties", () => {
@@ -55,6 +73,15 @@ describe("dynamics/network", () => {
     expect(networkScore(f, { aggregate: "top-k", k: 10 })).toBe(2);
     expect(networkScore(sf(["a"], NaN))).toBeNaN();
     expect(() => networkScore(f, { k: 0 })).toThrow(/^telemetry-lab\/dynamics\/network: k must be/);
+    const rng = new Prng(4);
+    for (let trial = 0; trial < 100; trial++) {
+      const x = Float64Array.from({ length: rng.int(60) }, () => (rng.float() < 0.1 ? NaN : rng.int(20)));
+      const k = 1 + rng.int(12);
+      const v = Array.from(x).filter((y) => !Number.isNaN(y)).sort((a, b) => b - a).slice(0, k);
+      const got = networkScore({ start: S, nodes: [], scores: x }, { aggregate: "top-k", k });
+      if (v.length === 0) expect(got).toBeNaN();
+      else expect(got).toBeCloseTo(v.reduce((a, b) => a + b, 0) / v.length, 12);
+    }
   });
 });
 
