@@ -1,9 +1,11 @@
 /**
  * Command-line parsing shared by the `telemetry-lab` commands: node's
  * `util.parseArgs`, plus the conventions every command follows —
- * `-h/--help` prints the usage on stdout and exits 0; a usage error prints the
- * message and the usage on stderr and exits 2; the positional arguments are
- * counted.
+ * `-h/--help` prints the usage on stdout and exits 0; a usage error prints one
+ * line on stderr (the command, the problem, and a pointer to `--help`) and exits 2;
+ * the positional arguments are counted. A negative number after an option that
+ * takes a value is that value (`--days -1` reads as `--days=-1`, which parseArgs
+ * alone calls ambiguous), so that the command's own check can say what is allowed.
  */
 import { parseArgs } from "node:util";
 
@@ -41,16 +43,17 @@ function withNewline(text: string): string {
  */
 export function parseCommand<O extends OptionTable>(argv: string[], spec: CommandSpec<O>): Parsed<O> | number {
   const usage = withNewline(spec.usage);
+  const help = `see '${spec.name} --help'`;
   let parsed: Parsed<O>;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: negativeValuesInline(argv, spec.options),
       options: { ...spec.options, help: { type: "boolean", short: "h" } },
       allowPositionals: true,
       strict: true,
     }) as Parsed<O>;
   } catch (err) {
-    process.stderr.write(`${spec.name}: ${(err as Error).message}\n\n${usage}`);
+    process.stderr.write(`${spec.name}: ${usageErrorText(err as Error & { code?: string })} (${help})\n`);
     return 2;
   }
   if ((parsed.values as { help?: boolean }).help) {
@@ -62,10 +65,50 @@ export function parseCommand<O extends OptionTable>(argv: string[], spec: Comman
   if (n < min || n > max) {
     const what = spec.positionalName ?? "argument";
     const expected = min === max ? (min === 0 ? "no positional argument" : `${min === 1 ? "one" : min} ${what}${min === 1 ? "" : "s"}`) : `${min} to ${max} ${what}s`;
-    process.stderr.write(`${spec.name}: expected ${expected}, got ${n}${n ? ` (${parsed.positionals.join(" ")})` : ""}\n\n${usage}`);
+    process.stderr.write(`${spec.name}: expected ${expected}, got ${n}${n ? ` (${parsed.positionals.join(" ")})` : ""} (${help})\n`);
     return 2;
   }
   return parsed;
+}
+
+const NEGATIVE_NUMBER = /^-\d+(?:\.\d+)?$/;
+
+/**
+ * `argv` with `--name -1` (and `-n -1`) joined into `--name=-1` when `name` takes a value.
+ *
+ * @example
+ * negativeValuesInline(["--days", "-1"], { days: { type: "string" } }) // ["--days=-1"]
+ */
+export function negativeValuesInline(argv: readonly string[], options: OptionTable): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (arg === "--") {
+      out.push(...argv.slice(i));
+      break;
+    }
+    let long: string | undefined;
+    if (arg.startsWith("--") && !arg.includes("=")) long = arg.slice(2);
+    else if (/^-[A-Za-z]$/.test(arg)) long = Object.keys(options).find((k) => options[k]!.short === arg.slice(1));
+    if (long !== undefined && options[long]?.type === "string" && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      out.push(`--${long}=${next}`);
+      i += 1;
+    } else out.push(arg);
+  }
+  return out;
+}
+
+/** parseArgs' error, shortened to one line in the toolkit's words. */
+function usageErrorText(err: Error & { code?: string }): string {
+  const first = err.message.split("\n")[0]!;
+  const unknown = /^Unknown option '([^']+)'/.exec(first);
+  if (unknown) return `unknown option '${unknown[1]}'`;
+  const missing = /^Option '([^' ]+)[^']*' argument missing/.exec(first);
+  if (missing) return `option '${missing[1]}' needs a value`;
+  const positional = /^Unexpected argument '([^']+)'/.exec(first);
+  if (positional) return `unexpected argument '${positional[1]}'`;
+  return first.replace(/\.$/, "");
 }
 
 /** Options of {@link integerOption}. */

@@ -9,6 +9,7 @@ import { parseCommand } from "./args.js";
 import { once } from "node:events";
 import type { Writable } from "node:stream";
 import { createAtomicStream } from "../io/atomic.js";
+import { describeFsError } from "../io/fs-error.js";
 import { readGraph } from "../graph/format/tlg.js";
 import { EXPORT_FORMATS, exportChunks, type ExportFormat } from "../graph/format/export.js";
 
@@ -59,13 +60,19 @@ async function exportCommand(argv: string[]): Promise<number> {
     }
     return 0;
   }
-  const out = createAtomicStream(values.out);
+  let out;
+  try {
+    out = createAtomicStream(values.out);
+  } catch (err) {
+    process.stderr.write(`telemetry-lab graph export: cannot write ${describeFsError(err, values.out)}\n`);
+    return 1;
+  }
   try {
     await writeChunks(out.stream, exportChunks(graph, format));
     await out.commit();
   } catch (err) {
     await out.abort();
-    process.stderr.write(`telemetry-lab graph export: ${values.out}: ${(err as Error).message}\n`);
+    process.stderr.write(`telemetry-lab graph export: cannot write ${describeFsError(err, values.out)}\n`);
     return 1;
   }
   return 0;

@@ -6,6 +6,8 @@
  * is loaded (and its dependencies paid for) only when it is used.
  */
 
+import { describeFsError, isSystemError } from "../io/fs-error.js";
+
 export interface CliGroup {
   /** One line shown by `telemetry-lab --help`. */
   summary: string;
@@ -57,5 +59,14 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const mod = await entry.load();
-  return mod.run(rest);
+  try {
+    return await mod.run(rest);
+  } catch (err) {
+    // A command that lets a file-system error escape still gets one line naming the
+    // command, the path and the problem (not Node's "ENOTDIR: not a directory, mkdir ...").
+    if (!isSystemError(err)) throw err;
+    const command = rest[0] !== undefined && !rest[0].startsWith("-") ? `${group} ${rest[0]}` : group;
+    process.stderr.write(`telemetry-lab ${command}: error: ${describeFsError(err)}\n`);
+    return 1;
+  }
 }

@@ -12,9 +12,10 @@ const HELP = `usage: telemetry-lab peaks synth --out DIR|FILE [options]
 Writes a synthetic telemetry feed for the peak analyzer, deterministic per seed,
 plus a ground-truth sidecar listing the injected waves.
 
-  --out PATH         folder (writes telemetry.json + waves.json, or network.json +
-                     network-waves.json), or a file ending in .json, .jsonl,
-                     .json.gz or .jsonl.gz (sidecar <name>.waves.json beside it)
+  --out PATH         folder (writes telemetry.json + truth/waves.json, or network.json +
+                     truth/network-waves.json), or a file ending in .json, .jsonl,
+                     .json.gz or .jsonl.gz (sidecar truth/<name>.waves.json beside it);
+                     the answer key is kept out of reach of a feed glob such as '*.json'
   --schema S         file (task.severity x file.llfile_type, sample file.sha1) or
                      network (event.impact x threat.name.keyword, sample event.id);
                      default ${DEFAULTS.schema}

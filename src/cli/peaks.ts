@@ -86,6 +86,7 @@ function help(prog: string): string {
     "  - -n globs are expanded in sorted order; JSON Lines and gzip are read too; each file is read once.",
     "  - an unreadable or corrupt global table is an error naming the file (left untouched);",
     "    a missing one still falls back to the backend; writes are atomic; missing folders are created.",
+    "  - an -n pattern that matches no file is an error naming it (exit 1); the global table is left untouched.",
     "  - a record with a missing field or a bad timestamp is an error naming file, record and field",
     "    (exit 1), unless --skip-bad-records.",
     "",

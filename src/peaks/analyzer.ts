@@ -15,6 +15,7 @@ import { resolve } from "node:path";
 import { writeFileAtomic } from "../io/atomic.js";
 import { analyzerByName, floorOf, type AnalyzerConfig } from "./analyzers.js";
 import { JsonBackend, type Backend, type ScanSummary } from "./backend.js";
+import { expandGlob } from "./glob.js";
 import { DailyStatsAccumulator } from "./daily-stats.js";
 import {
   GlobalTable,
@@ -164,6 +165,13 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   if (threshold !== undefined && !Number.isInteger(threshold)) throw new Error(`telemetry-lab/peaks/analyzer: threshold must be an integer, got ${threshold}`);
   const startText = formatNaive(window.start);
   const endText = formatNaive(window.end);
+  // A pattern that matches no file is an error (the original analysed an empty data set and
+  // overwrote the global table with {}): checked before anything is logged or written.
+  if (typeof options.input === "string" || Array.isArray(options.input)) {
+    for (const pattern of typeof options.input === "string" ? [options.input] : (options.input as readonly string[])) {
+      if (expandGlob(pattern).length === 0) throw new Error(`telemetry-lab/peaks/analyzer: no file matches the input pattern '${pattern}'`);
+    }
+  }
   log(`Loading Peak Analyzer from ${startText} to ${endText} with t=${threshold === undefined ? "None" : String(threshold)}`);
 
   const input = options.input;

@@ -26,7 +26,7 @@
  *   README's wave: 11083 submissions over 3028 samples), starting at a random
  *   hour and decaying exponentially (mean 3 h) within the day. Waves fall after
  *   the initial global window (`initialDays`). They are the ground truth written
- *   to the sidecar (`waves.json`).
+ *   to the sidecar (`truth/waves.json`).
  *
  * Output is streamed day by day (each day is simulated into typed-array columns,
  * counting-sorted by second and written before the next), so any size fits in
@@ -929,9 +929,11 @@ export function* generateRecords(plan: FeedPlan): Generator<string[]> {
 export interface WriteFeedOptions extends SynthOptions {
   /**
    * Output: a folder (the feed is written as `telemetry.<ext>` for the file schema,
-   * `network.<ext>` for the network schema, with `waves.json` / `network-waves.json`
-   * beside it), or a file path ending in .json, .jsonl, .json.gz or .jsonl.gz
-   * (the sidecar is then `<name>.waves.json` beside it, without the extension).
+   * `network.<ext>` for the network schema, with `truth/waves.json` /
+   * `truth/network-waves.json`), or a file path ending in .json, .jsonl, .json.gz or
+   * .jsonl.gz (the sidecar is then `truth/<name>.waves.json` beside it). The answer key
+   * sits in its own folder so that a glob over the feeds (`data/peaks/*.json`) never
+   * reads it as telemetry.
    */
   out: string;
   /** Output format; default from the `out` extension, else "json". */
@@ -960,6 +962,9 @@ export interface FeedSummary {
 
 const EXT_RE = /\.(jsonl|json)(\.gz)?$/;
 
+/** The folder, beside the feed, that holds the ground-truth sidecar (out of reach of a feed glob). */
+export const TRUTH_DIR = "truth";
+
 /** Resolves `out`, `format` and `gzip` into the feed and sidecar paths. */
 export function feedPaths(out: string, schema: SynthSchema, format?: SynthFormat, gzip?: boolean): { feed: string; sidecar: string; format: SynthFormat; gzip: boolean } {
   const m = EXT_RE.exec(out);
@@ -970,14 +975,14 @@ export function feedPaths(out: string, schema: SynthSchema, format?: SynthFormat
       throw new Error(`telemetry-lab/peaks/synth: output '${out}' has an extension that contradicts --format ${fmt}${gz ? " --gzip" : ""}`);
     }
     const base = basename(out).replace(EXT_RE, "");
-    return { feed: out, sidecar: join(dirname(out), `${base}.waves.json`), format: fmt, gzip: gz };
+    return { feed: out, sidecar: join(dirname(out), TRUTH_DIR, `${base}.waves.json`), format: fmt, gzip: gz };
   }
   const fmt = format ?? "json";
   const gz = gzip ?? false;
   const name = schema === "file" ? "telemetry" : "network";
   return {
     feed: join(out, `${name}.${fmt}${gz ? ".gz" : ""}`),
-    sidecar: join(out, schema === "file" ? "waves.json" : "network-waves.json"),
+    sidecar: join(out, TRUTH_DIR, schema === "file" ? "waves.json" : "network-waves.json"),
     format: fmt,
     gzip: gz,
   };
@@ -990,7 +995,7 @@ export function feedPaths(out: string, schema: SynthSchema, format?: SynthFormat
  * @example
  * const s = await writeFeed({ out: "data/peaks" });
  * s.feed;    // "data/peaks/telemetry.json"
- * s.sidecar; // "data/peaks/waves.json"
+ * s.sidecar; // "data/peaks/truth/waves.json"
  * s.records; // about 60 000
  */
 export async function writeFeed(options: WriteFeedOptions): Promise<FeedSummary> {

@@ -21,14 +21,28 @@ describe("cli/args", () => {
     expect(out.mock.calls[0]![0]).toBe("usage: telemetry-lab x DIR\n");
   });
 
-  it("returns 2 with the message and the usage on stderr for usage errors", () => {
+  it("returns 2 with one line on stderr for usage errors, pointing to --help", () => {
     const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     expect(parseCommand(["DIR", "--nope"], spec)).toBe(2);
-    expect(String(err.mock.calls[0]![0])).toMatch(/^telemetry-lab x: Unknown option '--nope'/);
+    expect(String(err.mock.calls[0]![0])).toBe("telemetry-lab x: unknown option '--nope' (see 'telemetry-lab x --help')\n");
     expect(parseCommand([], spec)).toBe(2);
-    expect(String(err.mock.calls[1]![0])).toMatch(/^telemetry-lab x: expected one data folder, got 0\n\nusage:/);
+    expect(String(err.mock.calls[1]![0])).toBe("telemetry-lab x: expected one data folder, got 0 (see 'telemetry-lab x --help')\n");
     expect(parseCommand(["A", "B"], spec)).toBe(2);
-    expect(String(err.mock.calls[2]![0])).toContain("expected one data folder, got 2 (A B)");
+    expect(String(err.mock.calls[2]![0])).toBe("telemetry-lab x: expected one data folder, got 2 (A B) (see 'telemetry-lab x --help')\n");
+    expect(parseCommand(["DIR", "--jobs"], spec)).toBe(2);
+    expect(String(err.mock.calls[3]![0])).toBe("telemetry-lab x: option '--jobs' needs a value (see 'telemetry-lab x --help')\n");
+  });
+
+  it("takes a negative number after an option as its value, for the command to judge", () => {
+    const p = parseCommand(["DIR", "--jobs", "-1", "-q", "-2"], { ...spec, options: { ...spec.options, quota: { type: "string" as const, short: "q" } } });
+    if (typeof p === "number") throw new Error("usage error");
+    expect(p.values.jobs).toBe("-1");
+    expect(p.values.quota).toBe("-2");
+    expect(() => integerOption("telemetry-lab x", "jobs", p.values.jobs)).toThrow("telemetry-lab x: --jobs must be a non-negative integer, got '-1'");
+    // a boolean option is never given a value; '--' ends the options
+    const q = parseCommand(["--quiet", "--", "-1"], { ...spec, positionals: [0, 2] });
+    if (typeof q === "number") throw new Error("usage error");
+    expect(q.positionals).toEqual(["-1"]);
   });
 
   it("reads integer options with a clear error", () => {

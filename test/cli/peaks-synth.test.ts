@@ -40,7 +40,7 @@ describe("cli/peaks-synth", () => {
       expect(r.code).toBe(0);
       expect(r.out).toContain("telemetry.jsonl.gz");
       const lines = gunzipSync(readFileSync(join(dir, "telemetry.jsonl.gz"))).toString("utf8").trimEnd().split("\n");
-      const side = JSON.parse(readFileSync(join(dir, "waves.json"), "utf8")) as { records: number; seed: number; waves: unknown[] };
+      const side = JSON.parse(readFileSync(join(dir, "truth", "waves.json"), "utf8")) as { records: number; seed: number; waves: unknown[] };
       expect(lines.length).toBe(side.records);
       expect(side.seed).toBe(2);
       expect(side.waves.length).toBe(2);

@@ -1,4 +1,4 @@
-import { readFileSync, existsSync, statSync } from "node:fs";
+import { readFileSync, existsSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { pyFloatRepr, roundDigits, sampleStdevOfInts } from "../../src/peaks/pyfloat.js";
@@ -256,12 +256,18 @@ describe("globs, JSON Lines and gzip", () => {
     expect(outs[1]).toBe(outs[0]);
     expect(outs[0]!.startsWith(GST2)).toBe(true);
   });
-  it("a glob with no match is an empty data set", async () => {
+  it("a pattern with no match is an error naming it; the global table is left untouched (the original wrote {})", async () => {
     const dir = tempDir();
-    const r = await cli(["-n", join(dir, "nothing-*.json"), "-s", "2021-09-01", "-e", "2021-09-02", "-m", join(dir, "g.json")]);
-    expect(r.rc).toBe(0);
-    expect(r.messages.slice(2, 4)).toEqual(["Loaded files:", "Loading analyzer 'FileTypePeakAnalyzer' with backend 'JsonBackend'"]);
-    expect(readFileSync(join(dir, "g.json"), "utf8")).toBe("{}");
+    for (const pattern of [join(dir, "nothing-*.json"), join(dir, "nosuch.json")]) {
+      const r = await cli(["-n", pattern, "-s", "2021-09-01", "-e", "2021-09-02", "-m", join(dir, "g.json")]);
+      expect(r.rc).toBe(1);
+      expect(r.stderr.trim().split("\n")).toEqual([`telemetry-lab peaks: error: telemetry-lab/peaks/analyzer: no file matches the input pattern '${pattern}'`]);
+      expect(existsSync(join(dir, "g.json"))).toBe(false);
+    }
+    writeFileSync(join(dir, "g.json"), "{\"kept\": 1}");
+    const r = await cli(["-n", join(dir, "nosuch.json"), "-s", "2021-09-01", "-e", "2021-09-02", "-m", join(dir, "g.json")]);
+    expect(r.rc).toBe(1);
+    expect(readFileSync(join(dir, "g.json"), "utf8")).toBe("{\"kept\": 1}");
   });
 });
 

@@ -65,7 +65,7 @@ describe("peaks/synth", () => {
       const jsonGz = await writeFeed({ ...opts, out: join(dir, "f.json.gz") });
       const jsonlGz = await writeFeed({ ...opts, out: dir, format: "jsonl", gzip: true });
       expect(jsonlGz.feed).toBe(join(dir, "telemetry.jsonl.gz"));
-      expect(jsonlGz.sidecar).toBe(join(dir, "waves.json"));
+      expect(jsonlGz.sidecar).toBe(join(dir, "truth", "waves.json"));
       const fromArray = JSON.parse(readFileSync(json.feed, "utf8")) as Rec[];
       expect(Array.isArray(fromArray)).toBe(true);
       expect(fromArray.length).toBe(json.records);

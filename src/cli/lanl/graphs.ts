@@ -7,7 +7,11 @@ import { listOption, parseCommand } from "../args.js";
 import { ARCH_OPTION_TABLE, archOptionsOf } from "./arch-options.js";
 import { archNames } from "../../graph/arch/registry.js";
 import { formatCount } from "../../notebook/progress.js";
-import { buildGraphs, DEFAULTS, type GraphsRun } from "../../graph/pipeline/pipeline.js";
+import { buildGraphs, planGraphs, DEFAULTS, type GraphsOptions, type GraphsPlan, type GraphsRun } from "../../graph/pipeline/pipeline.js";
+import { partitionFile, partitionsRoot } from "../../graph/pipeline/layout.js";
+import { displayPath } from "../../io/display-path.js";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import type { BuilderKind } from "../../graph/pipeline/interval-graph.js";
 
 const NAME = "telemetry-lab lanl graphs";
@@ -19,8 +23,9 @@ DIR/partitions/<interval>/<stream>/<start>.txt.gz (made by 'telemetry-lab lanl p
 per (stream, interval) graphs, absorbed into one graph per interval, written as
 DIR/experiments/<interval>/<start>__<end>/<arch>/graphs/<interval start>.tlg.gz
 (statistics in stats/<start>.json, a summary in summary.json beside graphs/).
-An interval without events gives an empty graph. Killed and rerun, it resumes; rerun after
-completion, it does nothing.
+An interval without events gives an empty graph; a time frame that holds no partition file
+at all is warned about on stderr. Killed and rerun, it resumes; rerun after completion, it
+does nothing.
 
 options:
   --interval D       interval length of the partitions: 1h, 30m, 1d, P0DT1H0M0S (default ${DEFAULTS.interval})
@@ -54,7 +59,7 @@ export function formatRun(run: GraphsRun): string {
   const v = run.intervals.map((s) => s.vertices);
   const e = run.intervals.map((s) => s.edges);
   const rows: Array<[string, string]> = [
-    ["graphs", p.graphsDir],
+    ["graphs", displayPath(p.graphsDir)],
     ["architecture", `${p.archFolder} (builder ${p.builder})`],
     ["streams", p.streams.join(", ")],
     ["intervals", `${p.intervals.length} (${run.built.length} built, ${run.skipped.length} already there, ${run.intervals.filter((s) => s.events === 0).length} empty)`],
@@ -63,6 +68,27 @@ export function formatRun(run: GraphsRun): string {
     ["edges / graph", `min ${formatCount(Math.min(...e))}, median ${formatCount(median(e))}, max ${formatCount(Math.max(...e))}`],
   ];
   return rows.map(([k, val]) => `${k.padEnd(17)} ${val}`).join("\n") + "\n";
+}
+
+/**
+ * A warning when no interval of the plan's time frame has a partition file of any of its
+ * streams (every graph would be empty), naming the frame and the partitions' own span.
+ */
+export function emptyFrameWarning(plan: GraphsPlan): string | undefined {
+  const any = plan.intervals.some((iv) => plan.streams.some((s) => existsSync(partitionFile(plan.dir, plan.intervalSeconds, s, iv))));
+  if (any || plan.intervals.length === 0) return undefined;
+  const root = partitionsRoot(plan.dir, plan.intervalSeconds);
+  const names = plan.streams
+    .flatMap((s) => {
+      try {
+        return readdirSync(join(root, s)).filter((n) => n.endsWith(".txt.gz"));
+      } catch {
+        return [];
+      }
+    })
+    .sort();
+  const span = names.length ? `the partitions span ${names[0]!.slice(0, -7)} .. ${names[names.length - 1]!.slice(0, -7)}` : "there is no partition file";
+  return `${NAME}: warning: the time frame ${plan.start} .. ${plan.end} holds no partition under ${displayPath(root)} (${span}): its ${plan.intervals.length} graphs are empty`;
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -98,7 +124,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const archOptions = archOptionsOf(v);
   try {
-    const result = await buildGraphs(positionals[0]!, {
+    const options: GraphsOptions = {
       interval: v.interval,
       start: v.start,
       end: v.end,
@@ -110,7 +136,10 @@ export async function run(argv: string[]): Promise<number> {
       origin: v.origin,
       level: v.level === undefined ? undefined : Number(v.level),
       quiet: v.quiet,
-    });
+    };
+    const warning = emptyFrameWarning(planGraphs(positionals[0]!, options));
+    if (warning !== undefined) process.stderr.write(`${warning}\n`);
+    const result = await buildGraphs(positionals[0]!, options);
     if (v.json) {
       const { plan, intervals, built, skipped, events, seconds, summaryPath } = result;
       process.stdout.write(JSON.stringify({ graphsDir: plan.graphsDir, summaryPath, built: built.length, skipped: skipped.length, events, seconds, intervals }, null, 1) + "\n");

@@ -6,13 +6,16 @@
 import { integerOption, listOption, parseCommand } from "../args.js";
 import { partitionLanl, DEFAULTS } from "../../partition/partition.js";
 import { formatIntervals, formatSummary } from "../../partition/summary.js";
+import { displayPath } from "../../io/display-path.js";
+import { join } from "node:path";
 
 const USAGE = `usage: telemetry-lab lanl partition DIR [options]
 
 Reads DIR/raw/<stream>.txt.gz (or the seed's DIR/chunked/<stream>/NNNN.txt.gz) and writes
 DIR/partitions/<interval, e.g. P0DT1H0M0S>/<stream>/<interval start>.txt.gz, one gzip file per
 (stream, interval) with events, each line unchanged. Malformed lines go to
-partitions/<interval>/rejects/<stream>.tsv; a summary goes to partitions/<interval>/summary.json.
+partitions/<interval>/rejects/<stream>.tsv (counted on stderr); a summary goes to
+partitions/<interval>/summary.json. A stream that yields no event at all is an error (exit 1).
 Killed and rerun, it resumes where it stopped; rerun after completion, it does nothing.
 Lines outside --start/--end are counted as out of range (not an error). Two runs on the same
 streams at once are refused (a lock per stream; a killed run's lock is taken over).
@@ -80,6 +83,22 @@ export async function run(argv: string[]): Promise<number> {
       ...(v["checkpoint-ms"] !== undefined && { checkpointMs: intOption("checkpoint-ms", v["checkpoint-ms"])! }),
       quiet: v.quiet ?? false,
     });
+    // Rejects and empty streams are said on stderr, whatever the output format.
+    let empty = 0;
+    for (const st of run.summary.streams) {
+      const rejectsPath = displayPath(join(run.plan.root, st.rejectsFile ?? join("rejects", `${st.stream}.tsv`)));
+      if (st.events === 0) {
+        empty += 1;
+        const why = [
+          st.lines === 0 ? "its input is empty" : "",
+          st.rejects > 0 ? `${st.rejects.toLocaleString("en-US")} of ${st.lines.toLocaleString("en-US")} lines malformed (listed in ${rejectsPath})` : "",
+          st.before + st.after > 0 ? `${(st.before + st.after).toLocaleString("en-US")} lines outside --start/--end` : "",
+        ].filter(Boolean).join(", ");
+        process.stderr.write(`${NAME}: error: stream ${st.stream} yields no event: ${why}\n`);
+      } else if (st.rejects > 0) {
+        process.stderr.write(`${NAME}: warning: stream ${st.stream}: ${st.rejects.toLocaleString("en-US")} of ${st.lines.toLocaleString("en-US")} lines malformed, listed in ${rejectsPath}\n`);
+      }
+    }
     if (v.json) {
       process.stdout.write(JSON.stringify(run.summary, null, 1) + "\n");
     } else {
@@ -90,16 +109,16 @@ export async function run(argv: string[]): Promise<number> {
       ].filter(Boolean);
       process.stdout.write(
         [
-          `partitions: ${run.plan.root}`,
+          `partitions: ${displayPath(run.plan.root)}`,
           formatSummary(run.summary),
           ...(v.intervals ? ["", formatIntervals(run.summary), ""] : []),
-          `summary: ${run.summaryPath}`,
+          `summary: ${displayPath(run.summaryPath)}`,
           `this run: ${run.lines.toLocaleString("en-US")} lines in ${run.seconds.toFixed(1)} s (${rate.toLocaleString("en-US")} lines/s)${notes.length ? "; " + notes.join("; ") : ""}`,
           "",
         ].join("\n"),
       );
     }
-    return 0;
+    return empty > 0 ? 1 : 0;
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     return 1;
