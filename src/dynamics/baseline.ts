@@ -15,8 +15,11 @@
  *   vertex is absent (no decay towards anything while nothing is observed).
  * - `seasonal`: μ_n(t) = mean of P_n(t − j·period), j = 1..k, over the frames that exist
  *   and where n is present, with period = 1 day (same hour of day) or 1 week (same hour
- *   of week). The lagged frames are found by their start times (t − j·86400 s), not by
- *   counting frames, so a missing frame just drops out of the mean.
+ *   of week). The lagged frames are found by their start times (t − j·86400 s or
+ *   t − j·604800 s), not by counting frames, so a missing frame just drops out of the
+ *   mean; with hourly frames this is "same position mod 24 (or 168)". The interval
+ *   length must divide the period (1 h, 30 min, 2 h, …), else no earlier frame has the
+ *   same phase and every seasonal score is NaN.
  *
  * A baseline reports how many observations stand behind μ_n(t) (0 = no baseline); the
  * scorers turn a count below their `minHistory` into NaN. All state lives in typed arrays
