@@ -20,6 +20,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
     summary: "ReFeX features and RolX roles of every interval graph on a fixed basis: DIR --interval 1h --arch NAME --train START/END",
     load: () => import("./lanl/roles.js"),
   },
+  detect: {
+    summary: "role-dynamics scores of every (vertex, interval) and their evaluation against the red-team labels beside trivial controls: DIR",
+    load: () => import("./lanl/detect.js"),
+  },
 };
 
 function usage(): string {
