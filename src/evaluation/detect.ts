@@ -135,8 +135,16 @@ function span(text: string, what: string): { start: string; end: string } {
   return { start: formatIsoUtc(parseIsoUtc(parts[0]!)), end: formatIsoUtc(parseIsoUtc(parts[1]!)) };
 }
 
-/** The streaming scorers of every detector, fed one interval at a time. */
-class DetectorBank {
+/**
+ * The streaming scorers of every detector, fed one interval at a time (its role frame and
+ * its graph, in time order).
+ *
+ * @example
+ * const bank = new DetectorBank("2015-01-07T21:00:00");
+ * const scores = bank.push(readRoleFrame(rolesPath), readGraph(graphPath));
+ * scores["roles+novelty"]; // Float64Array, one score per vertex of the frame
+ */
+export class DetectorBank {
   private readonly change = new RoleChangeScorer({ distance: "l1", baseline: "previous" });
   private readonly staticDev: RoleChangeScorer;
   private readonly ewma = new RoleChangeScorer({ distance: "l1", baseline: "ewma", alpha: 0.1 });
