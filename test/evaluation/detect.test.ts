@@ -122,3 +122,24 @@ describe("lanl detect", () => {
     expect(() => defaultSpans(frame, [{ time: 10, user: "U1@DOM1", src: "C1", dst: "C2" }], "2015-01-01T00:00:00")).toThrow(/first interval/);
   });
 });
+
+describe("evaluation/curves", () => {
+  it("gives the step curve whose area is the average precision", async () => {
+    const { precisionRecallCurve } = await import("../../src/evaluation/curves.js");
+    const { averagePrecision } = await import("../../src/evaluation/metrics.js");
+    const c = precisionRecallCurve(Float64Array.of(3, 2, 1), Uint8Array.of(1, 0, 1));
+    expect(c.recall).toEqual([0.5, 0.5, 1]);
+    expect(c.precision.map((p) => +p.toFixed(4))).toEqual([1, 0.5, 0.6667]);
+    const scores = Float64Array.from({ length: 500 }, (_, i) => Math.floor(((i * 7919) % 101) / 3));
+    const labels = Uint8Array.from({ length: 500 }, (_, i) => ((i * 31) % 17 === 0 ? 1 : 0));
+    const full = precisionRecallCurve(scores, labels, { maxPoints: 1e9 });
+    let area = 0;
+    let prev = 0;
+    full.recall.forEach((r, i) => {
+      area += (r - prev) * full.precision[i]!;
+      prev = r;
+    });
+    expect(area).toBeCloseTo(averagePrecision(scores, labels), 12);
+    expect(precisionRecallCurve(scores, labels, { maxPoints: 5 }).recall.length).toBe(5);
+  });
+});
