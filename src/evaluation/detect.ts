@@ -176,8 +176,13 @@ export class DetectorBank {
   }
 }
 
-/** One detector's scores over the test span, read back from the score tables. */
-function* detectorSeries(scoresDir: string, starts: readonly string[], name: DetectorName): Generator<ScoreFrame> {
+/**
+ * One detector's scores over the given intervals, read back from the score tables.
+ *
+ * @example
+ * for (const f of detectorSeries(run.scoresDir, testStarts, "roles+novelty")) f.scores; // one Float64Array per interval
+ */
+export function* detectorSeries(scoresDir: string, starts: readonly string[], name: DetectorName): Generator<ScoreFrame> {
   for (const start of starts) {
     const t = readParquet(join(scoresDir, `${start}.parquet`));
     const nodes = t.columns.find((c) => c.name === "node")!.values as string[];

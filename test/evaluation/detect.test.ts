@@ -143,3 +143,31 @@ describe("evaluation/curves", () => {
     expect(precisionRecallCurve(scores, labels, { maxPoints: 5 }).recall.length).toBe(5);
   });
 });
+
+describe("evaluation/alerts", () => {
+  it("ranks entity vertices across intervals and finds the events behind an alert", async () => {
+    const { topAlerts, eventsBehind } = await import("../../src/evaluation/alerts.js");
+    const { groundTruth } = await import("../../src/evaluation/labels.js");
+    const { allCategoryNoAttr } = await import("../../src/graph/arch/all-category-no-attr.js");
+    const { writeFileSync } = await import("node:fs");
+    const { gzipSync } = await import("node:zlib");
+    const gt = groundTruth([{ time: 3700, user: "U1@DOM1", src: "C9", dst: "C2" }], { arch: allCategoryNoAttr() });
+    const frames = [
+      { start: "2015-01-01T00:00:00", nodes: ["auth::NTLM", "computer_source::C9", "userdomain_source::U1@DOM1"], scores: Float64Array.of(9, 1, NaN) },
+      { start: "2015-01-01T01:00:00", nodes: ["computer_destination::C2", "computer_source::C9", "process::P1"], scores: Float64Array.of(3, 2, 8) },
+    ];
+    const alerts = await topAlerts(gt, frames, 3);
+    // auth::NTLM and process::P1 are not entities; NaN never alerts.
+    expect(alerts).toEqual([
+      { start: "2015-01-01T01:00:00", vertex: "computer_destination::C2", score: 3, label: 1 },
+      { start: "2015-01-01T01:00:00", vertex: "computer_source::C9", score: 2, label: 1 },
+      { start: "2015-01-01T00:00:00", vertex: "computer_source::C9", score: 1, label: 0 },
+    ]);
+    const dir = mkdtempSync(join(tmpdir(), "tl-alerts-"));
+    const f = join(dir, "auth.txt.gz");
+    writeFileSync(f, gzipSync("3700,U1@DOM1,U1@DOM1,C9,C2,NTLM,Network,LogOn,Success\n3701,U2@DOM1,U2@DOM1,C19,C2,Kerberos,Network,LogOn,Success\n3702,U3@DOM1,U3@DOM1,C3,C9,?,Network,LogOff,Success\n"));
+    const e = await eventsBehind(f, "computer_source::C9", 1);
+    expect(e.count).toBe(2); // C9 as a whole field (not C19)
+    expect(e.lines).toEqual(["3700,U1@DOM1,U1@DOM1,C9,C2,NTLM,Network,LogOn,Success"]);
+  });
+});
