@@ -38,7 +38,8 @@ export const NOTEBOOK_CHECK_DEFAULTS = Object.freeze({ maxBytes: 1_200_000, pros
 export interface NotebookProblem {
   /** Cell index (0-based, all cells), or -1 for the file. */
   cell: number;
-  check: "size" | "chart" | "absolute-path" | "prose-number";
+  /** `chart-title`: a chart or axis title missing; `chart-legend`: legend colours. */
+  check: "size" | "chart-title" | "chart-legend" | "absolute-path" | "prose-number";
   message: string;
 }
 
@@ -144,6 +145,9 @@ export function proseOf(markdown: string): string {
     .replace(/`[^`\n]*`/g, " ")
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
     .replace(/<https?:[^>]*>|https?:\/\/\S+/g, " ")
+    // citations: arXiv identifiers and "Venue 2005" / "KDD 2005" years
+    .replace(/(?:arXiv:?\s*)?\b\d{4}\.\d{4,5}(?:v\d+)?\b/g, " ")
+    .replace(/\b([A-Z][A-Za-z]+)\s(?:19|20)\d\d\b/g, "$1")
     .replace(/<[^>]+>/g, " ")
     .split("\n")
     .filter((l) => !/^\s*#/.test(l))
@@ -227,7 +231,9 @@ export function checkNotebookText(json: string, options: NotebookCheckOptions = 
     for (const o of cell.outputs ?? []) {
       const d = o.data ?? {};
       if (d[PLOTLY_MIME] !== undefined) {
-        for (const p of figureProblems(d[PLOTLY_MIME] as Dict)) problems.push({ cell: i, check: "chart", message: `chart '${titleText(dict(dict(d[PLOTLY_MIME])?.layout)?.title)}': ${p}` });
+        for (const p of figureProblems(d[PLOTLY_MIME] as Dict)) {
+          problems.push({ cell: i, check: /title/.test(p) ? "chart-title" : "chart-legend", message: `chart '${titleText(dict(dict(d[PLOTLY_MIME])?.layout)?.title)}': ${p}` });
+        }
       }
       const all = [text(o.text), ...Object.entries(d).map(([, v]) => (typeof v === "string" || Array.isArray(v) ? text(v as string | string[]) : JSON.stringify(v)))].join("\n");
       for (const p of options.forbiddenPaths ?? []) {

@@ -9,6 +9,7 @@ describe("notebook/check", () => {
   it("finds the numbers of prose, not of code, links, headings, dates or list markers", () => {
     const text = "# 01 · Title\n1. on January 4–5 (133k and 138k events), `--jobs 2`, [v1.2](https://x.org/3), 2015-01-01T00:00:00, §12.2, 1.6–1.7× and 1,234 lines (3)";
     expect(proseNumbers(text).map((n) => n.token)).toEqual(["4", "5", "133k", "138k", "1.6", "1.7", "1,234"]);
+    expect(proseNumbers("(Leskovec et al., KDD 2005; arXiv:1812.02848, arXiv 1812.02848v2) has 7").map((n) => n.token)).toEqual(["7"]);
   });
 
   it("matches a prose number to an output that rounds to it", () => {
