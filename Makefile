@@ -59,15 +59,16 @@ jupyter:
 	  exit 1; \
 	fi
 
-data: $(LANL_DIR)/.complete $(PEAKS_DIR)/.complete
+data: $(LANL_DIR)/.complete $(PEAKS_DIR)/truth/waves.json
 
 $(LANL_DIR)/.complete: | dist/.telemetry-lab-stamp
 	$(CLI) lanl synth --out $(LANL_DIR)
 	@touch $@
 
-$(PEAKS_DIR)/.complete: | dist/.telemetry-lab-stamp
+# The feed and its answer key (truth/waves.json, out of reach of a '$(PEAKS_DIR)/*.json' glob).
+$(PEAKS_DIR)/truth/waves.json: | dist/.telemetry-lab-stamp
+	rm -f $(PEAKS_DIR)/waves.json
 	$(CLI) peaks synth --out $(PEAKS_DIR)
-	@touch $@
 
 typecheck: node_modules/.telemetry-lab-stamp
 	npx tsc -p tsconfig.json --noEmit
@@ -105,10 +106,14 @@ lab: setup data
 	@command -v jupyter-notebook >/dev/null 2>&1 || { \
 	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jupyter-notebook >/dev/null; \
 	  else echo "make: install Debian's 'jupyter-notebook' (or 'pip install notebook')"; exit 1; fi; }
-	@# Classic Notebook runs the embedded chart scripts of trusted notebooks only.
+	@# Classic Notebook runs the chart scripts of trusted notebooks only; the charts fetch
+	@# plotly.js from the server's static files ({base url}static/plotly.min.js), served
+	@# from node_modules: the notebooks do not carry it, and nothing comes from the network.
 	/usr/bin/env python3 -c 'from nbformat.sign import TrustNotebookApp; TrustNotebookApp.launch_instance()' $(NOTEBOOKS) 2>/dev/null \
 	  || /usr/bin/python3 -c 'from nbformat.sign import TrustNotebookApp; TrustNotebookApp.launch_instance()' $(NOTEBOOKS)
-	jupyter notebook --notebook-dir=notebooks --ip=127.0.0.1 $$([ "$$(id -u)" = 0 ] && echo --allow-root)
+	jupyter notebook --notebook-dir=notebooks --ip=127.0.0.1 \
+	  --NotebookApp.extra_static_paths=$(CURDIR)/node_modules/plotly.js-dist-min \
+	  $(LAB_ARGS) $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 clean:
 	rm -rf build dist
