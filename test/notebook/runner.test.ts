@@ -18,11 +18,11 @@ function notebook(sources: string[]): string {
   });
 }
 
-function run(nb: string): { status: number | null; out: string; dir: string; path: string } {
+function run(nb: string, extra: string[] = []): { status: number | null; out: string; dir: string; path: string } {
   const dir = mkdtempSync(join(tmpdir(), "tl-runner-"));
   const path = join(dir, "broken.ipynb");
   writeFileSync(path, nb);
-  const r = spawnSync(PYTHON!, [join(repoRoot(), "notebooks", "jupyter", "run.py"), "--timeout", "120", "--out-dir", join(dir, "out"), path], {
+  const r = spawnSync(PYTHON!, [join(repoRoot(), "notebooks", "jupyter", "run.py"), "--timeout", "120", "--out-dir", join(dir, "out"), ...extra.map((a) => a.replace("$DIR", dir)), path], {
     encoding: "utf8",
     env: { ...process.env, JUPYTER_PATH: join(repoRoot(), "notebooks", "jupyter") },
     timeout: 180_000,
@@ -46,6 +46,19 @@ describe.skipIf(!PYTHON)("notebooks/jupyter/run.py (needs Jupyter)", () => {
     expect(r.status).toBe(1);
     expect(r.out).toContain("code cell 1");
     expect(r.out).toContain("not assignable to type 'number'");
+  });
+
+  it("stores charts without plotly.js in the notebook, and the HTML export carries it once", () => {
+    const chart = (t: string) => `showChart({ data: [{ type: "bar", y: [1, 2] }], layout: { title: "${t}", xaxis: { title: "x" }, yaxis: { title: "y" } } });`;
+    const r = run(notebook(['import { showChart } from "./src/notebook/chart.js";', chart("one"), chart("two")]), ["--html-dir", "$DIR/html"]);
+    expect(r.status, r.out).toBe(0);
+    const executed = readFileSync(join(r.dir, "out", "broken.ipynb"), "utf8");
+    expect(executed).not.toContain("plotly.js v");
+    expect(executed.length).toBeLessThan(50_000);
+    expect(JSON.parse(executed).cells[1].outputs[0].data["application/vnd.plotly.v1+json"].layout.title).toEqual({ text: "one" });
+    const html = readFileSync(join(r.dir, "html", "broken.html"), "utf8");
+    expect(html.split("* plotly.js v").length - 1).toBe(1);
+    expect(html.indexOf("* plotly.js v")).toBeLessThan(html.indexOf('class="telemetry-lab-chart"'));
   });
 
   it("passes a good notebook and writes the executed copy", () => {
