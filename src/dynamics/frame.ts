@@ -11,7 +11,7 @@
  */
 import { readdirSync } from "node:fs";
 import { basename, join } from "node:path";
-import { readParquet } from "../io/parquet.js";
+import { readParquet, type ParquetColumn, type ParquetTable } from "../io/parquet.js";
 import { matrix, type Matrix } from "../embedding/matrix.js";
 
 const MODULE = "telemetry-lab/dynamics/frame";
@@ -52,13 +52,13 @@ export interface ScoreFrame {
  * f.nodes[0];              // "auth::Kerberos"
  */
 export function readRoleFrame(path: string): RoleFrame {
-  let t;
+  let t: ParquetTable;
   try {
     t = readParquet(path);
   } catch (e) {
     throw new Error(`${MODULE}: ${path}: ${(e as Error).message}`);
   }
-  const byName = new Map(t.columns.map((c) => [c.name, c]));
+  const byName = new Map<string, ParquetColumn>(t.columns.map((c): [string, ParquetColumn] => [c.name, c]));
   const node = byName.get("node");
   if (node === undefined || node.type !== "string") throw new Error(`${MODULE}: ${path}: no string column 'node'`);
   const nodes = node.values;

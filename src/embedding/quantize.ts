@@ -772,7 +772,7 @@ function sameClustering(a: Int32Array, b: Int32Array, k: number): boolean {
 function fromCenters(values: ArrayLike<number>, centers: Float64Array, labels: Int32Array): Quantization {
   const used = [...new Set(Array.from(labels, (l) => centers[l]!))].sort((a, b) => a - b);
   const levels = Float64Array.from(used);
-  const index = new Map(used.map((v, t) => [v, t]));
+  const index = new Map<number, number>(used.map((v, t): [number, number] => [v, t]));
   const n = values.length;
   const lab = new Int32Array(n);
   const out = new Float64Array(n);

@@ -23,10 +23,7 @@ type Check = NotebookProblem["check"];
  * every committed notebook; chart and axis titles apply to all of them, always.
  */
 const PENDING: Record<string, { checks: Check[]; reason: string }> = {
-  "notebooks/lanl/03-features-and-roles.ipynb": {
-    checks: ["size", "absolute-path", "chart-legend", "prose-number"],
-    reason: "its committed outputs predate issue 15 (embedded plotly.js); its author re-executes it, then removes this entry",
-  },
+
 };
 
 const CHECKS: Array<{ check: Check; what: string }> = [
