@@ -97,6 +97,14 @@ describe("command-line errors (issue 15)", () => {
     expect(readFileSync(join(cwd, "out/x.tsv"), "utf8")).toBe("a\tb\t2\n");
   });
 
+  it("lanl synth --out an existing file: one line naming the command, the path and the problem", () => {
+    const cwd = scratch();
+    writeFileSync(join(cwd, "afile"), "x");
+    const r = run(LAB, ["lanl", "synth", "--out", "afile", "--days", "1", "--scale", "0.001", "--quiet"], cwd);
+    expect(r.code).toBe(1);
+    expect(r.lines).toEqual(["telemetry-lab lanl synth: afile/raw: 'afile' is a file, where a folder is needed"]);
+  });
+
   it("a file-system error escaping a command is one line naming the command, the path and the problem", async () => {
     const cwd = scratch();
     writeFileSync(join(cwd, "taken"), "x");

@@ -2,6 +2,7 @@
  * `telemetry-lab lanl synth`: writes a realistic synthetic LANL cyber1-like data set
  * (see `src/lanl/synth/generate.ts` and `datasets/lanl.md`).
  */
+import { describeFsError, isSystemError } from "../../io/fs-error.js";
 import { parseCommand } from "../args.js";
 import { generate, GENERATE_DEFAULTS } from "../../lanl/synth/generate.js";
 import { DEFAULTS, SYNTH_STREAMS, type SynthStream } from "../../lanl/synth/calendar.js";
@@ -121,7 +122,8 @@ export async function run(argv: string[]): Promise<number> {
     );
     return 0;
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`);
+    // System errors (a file where the output folder should be, no space left, ...) in words.
+    process.stderr.write(`${isSystemError(err) ? `telemetry-lab lanl synth: ${describeFsError(err)}` : (err as Error).message}\n`);
     return 1;
   }
 }
