@@ -140,6 +140,7 @@ export async function run(argv: string[]): Promise<number> {
     const warning = emptyFrameWarning(planGraphs(positionals[0]!, options));
     if (warning !== undefined) process.stderr.write(`${warning}\n`);
     const result = await buildGraphs(positionals[0]!, options);
+    for (const r of result.rebuilt) process.stderr.write(`${NAME}: rebuilt ${r.file}: it failed its check (${r.reason})\n`);
     if (v.json) {
       const { plan, intervals, built, skipped, events, seconds, summaryPath } = result;
       process.stdout.write(JSON.stringify({ graphsDir: plan.graphsDir, summaryPath, built: built.length, skipped: skipped.length, events, seconds, intervals }, null, 1) + "\n");

@@ -12,7 +12,8 @@
  * one does nothing. Each graph depends only on its partition files, so the output is the
  * same whatever the number of workers.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { removeStaleTemporaries, writeFileAtomic } from "../../io/atomic.js";
@@ -25,6 +26,7 @@ import type { ArchOptions } from "../arch/arch.js";
 import { getArch } from "../arch/registry.js";
 import { GRAPH_EXT } from "../builder/builder.js";
 import { crc32 } from "../format/crc32.js";
+import { TLG_HEADER_BYTES, TLG_MAGIC } from "../format/tlg.js";
 import { BUILDER_KINDS, resolveStreams, type BuilderKind } from "./interval-graph.js";
 import { experimentDir, graphFile, intervalSecondsOf, intervalStarts, onGrid, partitionFile, partitionsRoot, type ExperimentKey } from "./layout.js";
 import { IntervalPool } from "./pool.js";
@@ -95,9 +97,11 @@ export interface GraphsRun {
   plan: GraphsPlan;
   /** Statistics of every interval of the frame, in time order. */
   intervals: IntervalStats[];
-  /** Intervals built by this run and skipped as already built. */
+  /** Intervals built by this run and skipped as already built (and verified). */
   built: string[];
   skipped: string[];
+  /** Intervals whose existing graph failed verification and were rebuilt, with the reason. */
+  rebuilt: Array<{ start: string; file: string; reason: string }>;
   /** Events read and compressed partition bytes read by this run. */
   events: number;
   inputBytes: number;
@@ -227,6 +231,42 @@ export function experimentRecord(plan: GraphsPlan): Record<string, unknown> {
   };
 }
 
+/**
+ * Checks a graph file against its recorded statistics without building the graph: its
+ * size equals `stats.bytes`, it un-gzips, and its `.tlg` header (magic, header CRC-32,
+ * payload length, payload CRC-32, vertex count) is consistent. Returns the reason it
+ * fails, or `undefined` when the file is sound.
+ *
+ * @example
+ * verifyGraphFile("graphs/2015-01-01T05:00:00.tlg.gz", stats); // undefined
+ * // after a byte flip: "payload checksum mismatch"; after a cut: "size 5120 bytes, its statistics record 10342"
+ */
+export function verifyGraphFile(path: string, stats: Pick<IntervalStats, "bytes" | "vertices">): string | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    return `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+  }
+  if (bytes.length !== stats.bytes) return `size ${bytes.length} bytes, its statistics record ${stats.bytes}`;
+  let buf = bytes;
+  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
+    try {
+      buf = gunzipSync(buf);
+    } catch (err) {
+      return `corrupt or truncated gzip stream (${(err as Error).message})`;
+    }
+  }
+  if (buf.length < TLG_HEADER_BYTES) return `truncated: ${buf.length} bytes, the header alone needs ${TLG_HEADER_BYTES}`;
+  if (buf.toString("latin1", 0, 8) !== TLG_MAGIC) return "not a telemetry-lab graph file (bad magic bytes)";
+  if (buf.readUInt32LE(60) !== crc32(buf.subarray(0, 60))) return "header checksum mismatch";
+  const payloadLen = Number(buf.readBigUInt64LE(32));
+  if (buf.length - TLG_HEADER_BYTES !== payloadLen) return `payload is ${buf.length - TLG_HEADER_BYTES} bytes, the header announces ${payloadLen}`;
+  if (buf.readUInt32LE(40) !== crc32(buf.subarray(TLG_HEADER_BYTES))) return "payload checksum mismatch";
+  if (buf.readUInt32LE(16) !== stats.vertices) return `${buf.readUInt32LE(16)} vertices, its statistics record ${stats.vertices}`;
+  return undefined;
+}
+
 function readStats(path: string, start: string): IntervalStats | undefined {
   try {
     const s = JSON.parse(readFileSync(path, "utf8")) as IntervalStats;
@@ -279,14 +319,21 @@ export async function buildGraphs(dir: string, options: GraphsOptions = {}): Pro
   const key: ExperimentKey = { intervalSeconds: plan.intervalSeconds, start: plan.start, end: plan.end, arch: plan.archFolder };
   const results = new Map<string, IntervalStats>();
   const todo: IntervalTask[] = [];
+  const rebuilt: GraphsRun["rebuilt"] = [];
   let totalBytes = 0;
   for (const start of plan.intervals) {
     const graphPath = graphFile(plan.dir, key, start);
     const statsPath = join(plan.statsDir, `${start}.json`);
-    const done = existsSync(graphPath) ? readStats(statsPath, start) : undefined;
-    if (done !== undefined) {
-      results.set(start, done);
-      continue;
+    if (existsSync(graphPath)) {
+      const done = readStats(statsPath, start);
+      const reason = done === undefined ? `no valid statistics at ${statsPath}` : verifyGraphFile(graphPath, done);
+      if (reason === undefined) {
+        results.set(start, done!);
+        continue;
+      }
+      // Never trust (nor leave) a graph that fails its check: remove it, then rebuild.
+      rmSync(graphPath, { force: true });
+      rebuilt.push({ start, file: graphPath, reason });
     }
     for (const s of plan.streams) {
       const p = partitionFile(plan.dir, plan.intervalSeconds, s, start);
@@ -347,6 +394,6 @@ export async function buildGraphs(dir: string, options: GraphsOptions = {}): Pro
   }
   writeFileAtomic(summaryPath, JSON.stringify({ ...record, totals, intervals }, null, 1) + "\n");
   const seconds = (performance.now() - t0) / 1000;
-  progress.finish(`${todo.length} built, ${skipped.length} already there`);
-  return { plan, intervals, built: todo.map((t) => t.start), skipped, events, inputBytes, seconds, summaryPath };
+  progress.finish(`${todo.length} built, ${skipped.length} already there (verified)${rebuilt.length > 0 ? `, ${rebuilt.length} rebuilt after a failed check` : ""}`);
+  return { plan, intervals, built: todo.map((t) => t.start), skipped, rebuilt, events, inputBytes, seconds, summaryPath };
 }
