@@ -23,7 +23,7 @@ import { join } from "node:path";
 import { repoRoot } from "../src/io/repo.js";
 import { allCategoryNoAttr } from "../src/graph/arch/all-category-no-attr.js";
 import { CompactBuilder } from "../src/graph/builder/compact.js";
-import { addLines, compilePlan, lineOffsets } from "../src/graph/events.js";
+import { addLines, compilePlan, lineOffsets } from "../src/graph/builder/compact/events.js";
 import { edgeCount, type Csr } from "../src/graph/csr.js";
 import { decodeGraph, encodeGraph } from "../src/graph/format/tlg.js";
 import { SCHEMAS } from "../src/lanl/schema.js";

@@ -7,7 +7,7 @@
  *   project's LANL generator (`src/lanl/synth`, hour 10:00 of Tuesday 2015-01-06);
  *   47% of its lines repeat an earlier line's fields, like the real sample.
  * - `auth-distinct`: as many auth-like lines, none repeated: the worst case of
- *   the distinct-event counting (`src/graph/event-counter.ts`).
+ *   the distinct-event counting (`src/graph/builder/compact/event-counter.ts`).
  * - `mixed`: the same realistic hour with all four streams (auth, proc, flows,
  *   dns) into one builder, frozen to CSR.
  * Baseline in the same run: `split` = splitting every line into fields
@@ -37,7 +37,7 @@ import { encodeGraph } from "../src/graph/format/tlg.js";
 import { CompactBuilder } from "../src/graph/builder/compact.js";
 import { GraphologyBuilder } from "../src/graph/builder/graphology.js";
 import type { GraphBuilder } from "../src/graph/builder/builder.js";
-import { addLines, compilePlan, lineOffsets } from "../src/graph/events.js";
+import { addLines, compilePlan, lineOffsets } from "../src/graph/builder/compact/events.js";
 import { allCategoryNoAttr } from "../src/graph/arch/all-category-no-attr.js";
 import { SCHEMAS, type LanlStream } from "../src/lanl/schema.js";
 import { createLineFields, splitFields } from "../src/lanl/parse.js";

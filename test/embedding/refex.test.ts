@@ -16,7 +16,7 @@ import { csrFromEdges, type Csr } from "../../src/graph/csr.js";
 import { SCHEMAS } from "../../src/lanl/schema.js";
 import { allCategoryNoAttr } from "../../src/graph/arch/index.js";
 import { CompactBuilder } from "../../src/graph/builder/compact.js";
-import { addLines, compilePlan, lineOffsets } from "../../src/graph/events.js";
+import { addLines, compilePlan, lineOffsets } from "../../src/graph/builder/compact/events.js";
 
 /** Oracle outputs: see test/fixtures/embedding/refex/README.md (graphrole 1.1.1; LLNL refex-rolx). */
 const fixture = (p: string): string => {

@@ -2,14 +2,14 @@
  * The `compact` graph builder: interned vertex ids ({@link VertexTable}), an
  * open-addressing hash of edge weights ({@link EdgeTable}), frozen into CSR.
  * The fast path of graph building: `addCliqueIds` takes ids straight from the
- * byte-level interning of parsed fields (see `src/graph/events.ts`).
+ * byte-level interning of parsed fields (see `src/graph/builder/compact/events.ts`).
  *
  * Measured against graphology in `bench/graph.ts`; toolchain.md reports
  * 1.8 s vs 25-32 s for the same 2e6-edge graph.
  */
 import { forEachEdge, type Csr } from "../csr.js";
-import { EdgeTable } from "../edge-table.js";
-import { VertexTable } from "../vertex-table.js";
+import { EdgeTable } from "./compact/edge-table.js";
+import { VertexTable } from "./compact/vertex-table.js";
 import { readGraph, writeGraph } from "../format/tlg.js";
 import type { GraphBuilder, GraphWriteOptions } from "./builder.js";
 
@@ -58,7 +58,7 @@ export class CompactBuilder implements GraphBuilder {
 
   /**
    * Registers work to run before the edges are read (e.g. the fast path's
-   * counted distinct events, `src/graph/events.ts`).
+   * counted distinct events, `src/graph/builder/compact/events.ts`).
    */
   onFlush(fn: () => void): void {
     this.flushers.push(fn);

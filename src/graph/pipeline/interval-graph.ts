@@ -21,7 +21,7 @@ import type { GraphBuilder } from "../builder/builder.js";
 import { CompactBuilder } from "../builder/compact.js";
 import { GraphologyBuilder } from "../builder/graphology.js";
 import type { Csr } from "../csr.js";
-import { addLines, compilePlan } from "../events.js";
+import { addLines, compilePlan } from "../builder/compact/events.js";
 import { intervalSecondsOf, partitionFile } from "./layout.js";
 
 const MODULE = "telemetry-lab/graph/pipeline/interval-graph";

@@ -16,7 +16,7 @@ import {
 } from "../../../src/graph/arch/index.js";
 import { CompactBuilder } from "../../../src/graph/builder/compact.js";
 import { GraphologyBuilder } from "../../../src/graph/builder/graphology.js";
-import { addText, compilePlan, addLines, lineOffsets } from "../../../src/graph/events.js";
+import { addText, compilePlan, addLines, lineOffsets } from "../../../src/graph/builder/compact/events.js";
 import { csrDiff, edgeCount, edgeWeight, type Csr } from "../../../src/graph/csr.js";
 
 const AUTH = [

@@ -7,7 +7,7 @@ import { CompactBuilder } from "../../../src/graph/builder/compact.js";
 import { GraphologyBuilder } from "../../../src/graph/builder/graphology.js";
 import type { GraphBuilder } from "../../../src/graph/builder/builder.js";
 import { csrDiff, edgeCount, edgeWeight, type Csr } from "../../../src/graph/csr.js";
-import { addText } from "../../../src/graph/events.js";
+import { addText } from "../../../src/graph/builder/compact/events.js";
 import { readGraph } from "../../../src/graph/format/tlg.js";
 import { buildIntervalGraph } from "../../../src/graph/pipeline/interval-graph.js";
 import { archFolderName, buildGraphs, planGraphs } from "../../../src/graph/pipeline/pipeline.js";

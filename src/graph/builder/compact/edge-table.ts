@@ -9,7 +9,7 @@
  * double. Self-loops (u == v) are ordinary keys.
  */
 import { MAX_VERTICES } from "./vertex-table.js";
-import { nameOrder, type Csr } from "./csr.js";
+import { nameOrder, type Csr } from "../../csr.js";
 
 const SHIFT = MAX_VERTICES; // 2^26
 /** 2^-26: multiplying by it is exact, unlike the slow floating `%` and `/`. */

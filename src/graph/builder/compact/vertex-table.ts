@@ -17,7 +17,7 @@
  * builders); MurmurHash3 (Appleby).
  */
 import { hashBytes } from "./hash.js";
-import { nameOrder } from "./csr.js";
+import { nameOrder } from "../../csr.js";
 
 const ENCODER = new TextEncoder();
 const DECODER = new TextDecoder("utf-8");

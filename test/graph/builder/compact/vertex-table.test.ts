@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { VertexTable } from "../../src/graph/vertex-table.js";
-import { EdgeTable } from "../../src/graph/edge-table.js";
-import { EventCounter } from "../../src/graph/event-counter.js";
-import { nameOrder } from "../../src/graph/csr.js";
+import { VertexTable } from "../../../../src/graph/builder/compact/vertex-table.js";
+import { EdgeTable } from "../../../../src/graph/builder/compact/edge-table.js";
+import { EventCounter } from "../../../../src/graph/builder/compact/event-counter.js";
+import { nameOrder } from "../../../../src/graph/csr.js";
 
 describe("VertexTable", () => {
   it("gives one id per name, through strings and bytes alike, across growth", () => {

@@ -11,11 +11,11 @@
  * The seed's equivalent is `make_graph`: `read_lanl_csv` then, per row,
  * `builder.add_clique(arch.get_event_artifacts(event))`.
  */
-import { createLineFields, parseTime, splitFields, type LineFields } from "../lanl/parse.js";
-import type { StreamSchema } from "../lanl/schema.js";
-import { eventEdges, log2Floor, PANDAS_NA_VALUES, type EventPlan } from "./arch/arch.js";
-import type { GraphBuilder } from "./builder/builder.js";
-import { CompactBuilder } from "./builder/compact.js";
+import { createLineFields, parseTime, splitFields, type LineFields } from "../../../lanl/parse.js";
+import type { StreamSchema } from "../../../lanl/schema.js";
+import { eventEdges, log2Floor, PANDAS_NA_VALUES, type EventPlan } from "../../arch/arch.js";
+import type { GraphBuilder } from "../builder.js";
+import { CompactBuilder } from "../compact.js";
 import type { VertexPrefix } from "./vertex-table.js";
 import { EventCounter } from "./event-counter.js";
 
