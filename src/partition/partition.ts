@@ -15,8 +15,10 @@
  */
 import { createReadStream, existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { join } from "node:path";
 import { createGunzip } from "node:zlib";
 import type { Readable } from "node:stream";
+import { removeStaleTemporaries } from "../io/atomic.js";
 import { isGzipFile } from "../lanl/reader.js";
 import { createProgress, type Progress } from "../notebook/progress.js";
 import { BlockSplitter } from "./blocks.js";
@@ -154,7 +156,7 @@ async function partitionStream(sp: StreamPlan, sh: Shared): Promise<StreamOutcom
         m.rawBytes += item.rawBytes;
         line += r.lines;
         m.position = { file: fi, block: item.block + 1, line };
-        files.finalizeBefore(highest - sh.window);
+        files.closeBefore(highest - sh.window);
         sh.linesDone += r.lines;
         progress.add(r.lines);
         if (Date.now() - lastCheckpoint >= sh.checkpointMs) checkpoint();
@@ -196,7 +198,7 @@ async function partitionStream(sp: StreamPlan, sh: Shared): Promise<StreamOutcom
       m.position = { file: fi + 1, block: 0, line: 0 };
       checkpoint();
     }
-    files.finalizeBefore(Infinity);
+    files.finalizeAll();
     rejects.finish();
     m.files = files.snapshot();
     m.rejects.bytes = rejects.bytes;
@@ -261,6 +263,8 @@ export async function partitionLanl(dir: string, options: PartitionOptions = {})
     progress.finish("not started");
     throw err;
   }
+  // Temporaries of killed runs, wherever this stage writes them (stream folders are tidied by restore/clear).
+  for (const folder of [plan.root, join(plan.root, ".state"), join(plan.root, "rejects")]) removeStaleTemporaries(folder);
   const pool = new BlockPool(jobs);
   const shared: Shared = {
     plan,

@@ -1,15 +1,17 @@
 /**
  * The partition files of one stream: one gzip file per interval, appended block by
- * block, renamed into place when finished.
+ * block, renamed into place when the stream is finished.
  *
  * An interval's file is written as `.<name>.txt.gz.inprogress` beside its final name
- * `<name>.txt.gz` and renamed (atomic within a folder, POSIX `rename(2)`) once the stream
- * has moved `window` intervals past it. A line arriving later for a finished interval
- * reopens it (rename back, append, rename again), so slight time disorder changes
- * nothing in the output: a file is always the concatenation, in block order, of the
- * gzip members written for its interval. The state of every file (open or final,
- * bytes, events) is what the resume manifest records; {@link StreamFiles.restore}
- * brings a folder back to a recorded state after a crash.
+ * `<name>.txt.gz`. Its descriptor is closed once the stream has moved `window` intervals
+ * past it (or when too many are open) and reopened for append if a late line comes,
+ * but the file keeps its temporary name until the whole stream has been read: only then
+ * can no late line arrive any more, so a file under a final name is always complete
+ * (`rename(2)` within a folder is atomic, POSIX), even after a kill. A file is always the
+ * concatenation, in block order, of the gzip members written for its interval. The
+ * state of every file (open or final, bytes, events) is what the resume manifest
+ * records; {@link StreamFiles.restore} brings a folder back to a recorded state after a
+ * crash.
  */
 import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, truncateSync, writeSync } from "node:fs";
 import { join } from "node:path";
@@ -20,7 +22,7 @@ export const INPROGRESS_SUFFIX = ".inprogress";
 
 /** Recorded state of one interval's file. */
 export interface FileState {
-  /** "open": still `.name.inprogress`; "final": renamed to its name. */
+  /** "open": still `.name.inprogress` (its descriptor open or not); "final": renamed to its name. */
   state: "open" | "final";
   /** Bytes written. */
   bytes: number;
@@ -40,7 +42,7 @@ export function writeAll(fd: number, data: Uint8Array): void {
  * @example
  * const files = new StreamFiles("out/P0DT1H0M0S/auth", (i) => isoName(i));
  * files.append(5, gzipMember, 120);
- * files.finalizeBefore(Infinity); // out/P0DT1H0M0S/auth/2015-01-01T05:00:00.txt.gz
+ * files.finalizeAll(); // out/P0DT1H0M0S/auth/2015-01-01T05:00:00.txt.gz
  */
 export class StreamFiles {
   private readonly states = new Map<number, FileState>();
@@ -72,31 +74,48 @@ export class StreamFiles {
   /** Appends one gzip member of `events` lines to interval `index`'s file. */
   append(index: number, data: Uint8Array, events: number): void {
     let st = this.states.get(index);
-    if (st?.state !== "open" && this.fds.size >= this.maxOpen) this.finalizeOne(Math.min(...this.fds.keys()));
-    if (st === undefined) {
-      st = { state: "open", bytes: 0, events: 0 };
-      this.states.set(index, st);
-      this.fds.set(index, openSync(this.tempPath(index), "w"));
-    } else if (st.state === "final") {
-      renameSync(this.finalPath(index), this.tempPath(index));
-      st.state = "open";
-      this.fds.set(index, openSync(this.tempPath(index), "a"));
+    let fd = this.fds.get(index);
+    if (fd === undefined) {
+      if (this.fds.size >= this.maxOpen) this.closeOne(Math.min(...this.fds.keys()));
+      if (st === undefined) {
+        st = { state: "open", bytes: 0, events: 0 };
+        this.states.set(index, st);
+        fd = openSync(this.tempPath(index), "w");
+      } else {
+        if (st.state === "final") {
+          renameSync(this.finalPath(index), this.tempPath(index));
+          st.state = "open";
+        }
+        fd = openSync(this.tempPath(index), "a");
+      }
+      this.fds.set(index, fd);
     }
-    writeAll(this.fds.get(index)!, data);
-    st.bytes += data.length;
-    st.events += events;
+    writeAll(fd, data);
+    st!.bytes += data.length;
+    st!.events += events;
   }
 
-  /** Finishes (closes and renames) every open interval with index < `limit`. */
-  finalizeBefore(limit: number): void {
-    for (const index of [...this.fds.keys()]) if (index < limit) this.finalizeOne(index);
+  /**
+   * Closes the descriptor of every open interval with index < `limit` (the file keeps
+   * its temporary name: a late line may still come).
+   */
+  closeBefore(limit: number): void {
+    for (const index of [...this.fds.keys()]) if (index < limit) this.closeOne(index);
   }
 
-  private finalizeOne(index: number): void {
+  /** Finishes the stream: closes every file and renames it to its final name. */
+  finalizeAll(): void {
+    this.closeBefore(Infinity);
+    for (const [index, st] of [...this.states].sort((a, b) => a[0] - b[0])) {
+      if (st.state === "final") continue;
+      renameSync(this.tempPath(index), this.finalPath(index));
+      st.state = "final";
+    }
+  }
+
+  private closeOne(index: number): void {
     closeSync(this.fds.get(index)!);
     this.fds.delete(index);
-    renameSync(this.tempPath(index), this.finalPath(index));
-    this.states.get(index)!.state = "final";
   }
 
   /** Closes open files without renaming them (on error). */
@@ -134,7 +153,8 @@ export class StreamFiles {
 
   /**
    * Brings the folder back to a recorded state: every recorded file truncated to its
-   * recorded size, under the name its state implies (open files reopened for append);
+   * recorded size, under the name its state implies (open files are reopened for append
+   * when a line comes);
    * every other partition file or temporary deleted. Returns false (and changes
    * nothing further) when a recorded file is missing or shorter than recorded; the
    * caller then starts the stream afresh.
@@ -156,7 +176,6 @@ export class StreamFiles {
       truncateSync(dst, want.bytes);
       keep.add(dst);
       this.states.set(index, { ...want });
-      if (want.state === "open") this.fds.set(index, openSync(dst, "a"));
     }
     for (const name of listDir(this.dir)) {
       const path = join(this.dir, name);

@@ -311,6 +311,7 @@ export async function buildGraphs(dir: string, options: GraphsOptions = {}): Pro
   } else {
     writeFileAtomic(recordPath, JSON.stringify(record, null, 2) + "\n");
   }
+  removeStaleTemporaries(plan.experimentDir);
   removeStaleTemporaries(plan.graphsDir);
   removeStaleTemporaries(plan.statsDir);
 
