@@ -89,7 +89,12 @@ export function compilePlan(plan: EventPlan, builder: CompactBuilder, schema: St
     counter: opts.dedupe ? new EventCounter(width) : undefined,
     maxDistinct: opts.maxDistinct,
   };
-  if (c.counter) builder.onFlush(() => flushCompiled(c));
+  const counter = c.counter;
+  if (counter) {
+    builder.onFlush(() => flushCompiled(c));
+    const set = plan.duplicates === "set";
+    builder.addEventSource(() => ({ fields: plan.fields.length, width: counter.width, size: counter.size, payload: counter.payload, counts: counter.counts, pairs: c.pairs, set }));
+  }
   return c;
 }
 

@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import { existsSync, readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
+import { SCHEMAS, type LanlStream } from "../../../../src/lanl/schema.js";
+import { allCategoryNoAttr } from "../../../../src/graph/arch/all-category-no-attr.js";
+import { shallow } from "../../../../src/graph/arch/shallow.js";
+import type { ArchOptions, GraphArch } from "../../../../src/graph/arch/arch.js";
+import { CompactBuilder } from "../../../../src/graph/builder/compact.js";
+import { addLines, compilePlan, lineOffsets } from "../../../../src/graph/builder/compact/events.js";
+import { csrDiff, type Csr } from "../../../../src/graph/csr.js";
+import { encodeGraph } from "../../../../src/graph/format/tlg.js";
+
+const STREAMS: LanlStream[] = ["auth", "proc", "flows", "dns"];
+const HOUR = "data/lanl/partitions/P0DT1H0M0S";
+
+/** Lines of one stream: the first partition hour of data/lanl when present, plus hand-made edge cases. */
+function linesOf(stream: LanlStream): string {
+  const extra: Record<string, string[]> = {
+    auth: [
+      "1,ANONYMOUS LOGON@C586,ANONYMOUS LOGON@C586,C586,C586,?,Network,LogOff,Success",
+      "1,ANONYMOUS LOGON@C586,ANONYMOUS LOGON@C586,C586,C586,?,Network,LogOff,Success",
+      "2,Ünïcode@DOM,NaN,C1,C1,,N/A,LogOn,Fail",
+      "3,U1@DOM1,U1@DOM1,C2,C2,NTLM,Network,LogOn,Success",
+    ],
+    proc: ["1,U1@DOM1,C1,P1,Start", "1,U1@DOM1,C1,?,Start", "2,ü@D,C2,NA,End"],
+    flows: ["1,0,C1065,389,C3799,N10451,6,10,5323", "1,0,C1,N1,C1,N1,6,0,-3", "2,?,C2,?,C2,NULL,17,1,1"],
+    dns: ["2,C4653,C5030", "2,C1,C1", "3,?,C1", "3,ñ,null"],
+  };
+  let text = "";
+  const p = `${HOUR}/${stream}/2015-01-01T05:00:00.txt.gz`;
+  if (existsSync(p)) text = gunzipSync(readFileSync(p)).toString("utf8");
+  return text + extra[stream]!.join("\n") + "\n" + extra[stream]!.join("\n") + "\n";
+}
+
+/** One builder fed every stream's lines, with `rows` on or off; extra edges mixed in. */
+function build(arch: GraphArch, rows: boolean, maxDistinct: number, mixed: boolean): Csr {
+  const b = new CompactBuilder({ rows });
+  if (mixed) b.addEdge("x::1", "computer_source::C586", 0.5);
+  for (const stream of STREAMS) {
+    const schema = SCHEMAS[stream];
+    const plan = arch.plan(schema);
+    const buf = Buffer.from(linesOf(stream));
+    const lo = lineOffsets(buf);
+    const c = compilePlan(plan, b, schema, { maxDistinct });
+    // Two batches through one compiled plan.
+    const half = lo.count >> 1;
+    addLines(b, plan, schema, buf, lo.starts, lo.ends, half, {}, c);
+    addLines(b, plan, schema, buf, lo.starts.subarray(half), lo.ends.subarray(half), lo.count - half, {}, c);
+  }
+  if (mixed) {
+    const other = new CompactBuilder();
+    other.addClique(["x::1", "x::2", "x::2"], 3);
+    b.absorb(other);
+    b.addEdge("x::2", "x::2");
+  }
+  return b.toCsr();
+}
+
+const OPTIONS: ArchOptions[] = [
+  {},
+  { types: "entity" },
+  { types: "entity", duplicates: "set" },
+  { dropMissing: true },
+  { exclude: "hubs" },
+  { bins: "all" },
+  { types: "entity", dropMissing: true, bins: "all", duplicates: "set" },
+];
+
+describe("row-wise freezing (rows: true) equals the edge-table path (rows: false)", () => {
+  for (const [name, make] of [
+    ["all-category-no-attr", allCategoryNoAttr],
+    ["shallow", shallow],
+  ] as const) {
+    it(`${name}: every option, four streams, byte-identical .tlg`, () => {
+      for (const o of OPTIONS) {
+        const arch = make(o);
+        const a = build(arch, true, 1 << 21, false);
+        const b = build(arch, false, 1 << 21, false);
+        expect(a.names.length).toBeGreaterThan(3);
+        expect(csrDiff(a, b)).toBeUndefined();
+        expect(Buffer.compare(encodeGraph(a, { gzip: false }), encodeGraph(b, { gzip: false }))).toBe(0);
+      }
+    });
+  }
+
+  it("merges addEdge, absorb and events flushed to the edge table on the way", () => {
+    for (const make of [allCategoryNoAttr, shallow]) {
+      const arch = make({ types: "entity" });
+      const a = build(arch, true, 64, true);
+      const b = build(arch, false, 1 << 21, true);
+      expect(csrDiff(a, b)).toBeUndefined();
+      const i = a.names.indexOf("x::2");
+      expect(i).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it("leaves the builder usable: more events after toCsr are counted once", () => {
+    const arch = allCategoryNoAttr();
+    const schema = SCHEMAS.dns;
+    const plan = arch.plan(schema);
+    const r = new CompactBuilder();
+    const e = new CompactBuilder({ rows: false });
+    const cr = compilePlan(plan, r, schema);
+    const ce = compilePlan(plan, e, schema);
+    const add = (text: string): void => {
+      const buf = Buffer.from(text);
+      const lo = lineOffsets(buf);
+      addLines(r, plan, schema, buf, lo.starts, lo.ends, lo.count, {}, cr);
+      addLines(e, plan, schema, buf, lo.starts, lo.ends, lo.count, {}, ce);
+    };
+    add("1,C1,C2\n1,C1,C2\n2,C2,C2\n");
+    expect(csrDiff(r.toCsr(), e.toCsr())).toBeUndefined();
+    add("3,C1,C2\n4,C3,C1\n");
+    const g = r.toCsr();
+    expect(csrDiff(g, e.toCsr())).toBeUndefined();
+    expect(g.names).toEqual(["computer_destination::C1", "computer_destination::C2", "computer_source::C1", "computer_source::C2", "computer_source::C3"]);
+    expect(r.edgeCount).toBe(3);
+  });
+});
