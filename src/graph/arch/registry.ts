@@ -5,10 +5,16 @@
 import type { ArchFactory, ArchOptions, GraphArch } from "./arch.js";
 import { allCategoryNoAttr } from "./all-category-no-attr.js";
 import { shallow } from "./shallow.js";
+import { userHost } from "./user-host.js";
+import { entityClique } from "./entity-clique.js";
+import { flowsBinned } from "./flows-binned.js";
 
 const REGISTRY = new Map<string, ArchFactory>([
   [allCategoryNoAttr.archName, allCategoryNoAttr],
   [shallow.archName, shallow],
+  [userHost.archName, userHost],
+  [entityClique.archName, entityClique],
+  [flowsBinned.archName, flowsBinned],
 ]);
 
 /** Adds (or replaces) an architecture in the registry. */
