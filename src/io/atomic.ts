@@ -9,6 +9,9 @@
 import { createWriteStream, mkdirSync, renameSync, rmSync, writeFileSync, readdirSync, fsyncSync, openSync, closeSync } from "node:fs";
 import { dirname, join, basename } from "node:path";
 import type { Writable } from "node:stream";
+import { outputError } from "./output-error.js";
+
+const MODULE = "telemetry-lab/io/atomic";
 
 /** Suffix of every temporary file written by this module. */
 export const TMP_SUFFIX = ".partial";
@@ -22,7 +25,8 @@ export function tempPathFor(path: string): string {
 }
 
 /**
- * Writes `data` to `path` atomically, creating missing folders.
+ * Writes `data` to `path` atomically, creating missing folders. Errors name `path`
+ * (not the temporary) and say what went wrong in words (`no space left on device`).
  *
  * @example
  * writeFileAtomic("out/global_table.json", "[]");
@@ -36,7 +40,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw err;
+    throw outputError(MODULE, path, err);
   }
 }
 

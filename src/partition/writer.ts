@@ -16,6 +16,9 @@
 import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, truncateSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { removeStaleTemporaries } from "../io/atomic.js";
+import { outputError } from "../io/output-error.js";
+
+const MODULE = "telemetry-lab/partition/writer";
 
 /** Suffix of partition files being written. */
 export const INPROGRESS_SUFFIX = ".inprogress";
@@ -71,8 +74,20 @@ export class StreamFiles {
     return join(this.dir, `.${this.nameOf(index)}.txt.gz${INPROGRESS_SUFFIX}`);
   }
 
-  /** Appends one gzip member of `events` lines to interval `index`'s file. */
+  /**
+   * Appends one gzip member of `events` lines to interval `index`'s file.
+   *
+   * @throws naming the file's final name on a write error (`...: no space left on device (ENOSPC, write)`).
+   */
   append(index: number, data: Uint8Array, events: number): void {
+    try {
+      this.appendUnchecked(index, data, events);
+    } catch (err) {
+      throw outputError(MODULE, this.finalPath(index), err);
+    }
+  }
+
+  private appendUnchecked(index: number, data: Uint8Array, events: number): void {
     let st = this.states.get(index);
     let fd = this.fds.get(index);
     if (fd === undefined) {
@@ -108,14 +123,23 @@ export class StreamFiles {
     this.closeBefore(Infinity);
     for (const [index, st] of [...this.states].sort((a, b) => a[0] - b[0])) {
       if (st.state === "final") continue;
-      renameSync(this.tempPath(index), this.finalPath(index));
+      try {
+        renameSync(this.tempPath(index), this.finalPath(index));
+      } catch (err) {
+        throw outputError(MODULE, this.finalPath(index), err);
+      }
       st.state = "final";
     }
   }
 
   private closeOne(index: number): void {
-    closeSync(this.fds.get(index)!);
+    const fd = this.fds.get(index)!;
     this.fds.delete(index);
+    try {
+      closeSync(fd);
+    } catch (err) {
+      throw outputError(MODULE, this.finalPath(index), err);
+    }
   }
 
   /** Closes open files without renaming them (on error). */
@@ -204,8 +228,16 @@ export class AppendFile {
     return `${this.path.slice(0, slash + 1)}.${this.path.slice(slash + 1)}${INPROGRESS_SUFFIX}`;
   }
 
-  /** Appends text (the header first, on the first call). */
+  /** Appends text (the header first, on the first call); errors name the file. */
   append(text: string): void {
+    try {
+      this.appendUnchecked(text);
+    } catch (err) {
+      throw outputError(MODULE, this.path, err);
+    }
+  }
+
+  private appendUnchecked(text: string): void {
     if (this.fd === undefined) {
       mkdirSync(this.path.slice(0, this.path.lastIndexOf("/")), { recursive: true });
       this.fd = openSync(this.temp, this.bytes > 0 ? "a" : "w");
@@ -222,7 +254,11 @@ export class AppendFile {
       closeSync(this.fd);
       this.fd = undefined;
     }
-    if (this.bytes > 0) renameSync(this.temp, this.path);
+    try {
+      if (this.bytes > 0) renameSync(this.temp, this.path);
+    } catch (err) {
+      throw outputError(MODULE, this.path, err);
+    }
   }
 
   /** Deletes the file and its temporary. */
