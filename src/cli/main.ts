@@ -7,6 +7,7 @@
  */
 
 import { describeFsError, isSystemError } from "../io/fs-error.js";
+import { installInterruptHandlers } from "../io/signals.js";
 
 export interface CliGroup {
   /** One line shown by `telemetry-lab --help`. */
@@ -59,14 +60,18 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const mod = await entry.load();
+  // SIGINT / SIGTERM while a command runs: its stages' clean-ups, one line, exit 130 / 143 (io/signals.ts).
+  const command = rest[0] !== undefined && !rest[0].startsWith("-") ? `${group} ${rest[0]}` : group;
+  const uninstall = installInterruptHandlers(`telemetry-lab ${command}`);
   try {
     return await mod.run(rest);
   } catch (err) {
     // A command that lets a file-system error escape still gets one line naming the
     // command, the path and the problem (not Node's "ENOTDIR: not a directory, mkdir ...").
     if (!isSystemError(err)) throw err;
-    const command = rest[0] !== undefined && !rest[0].startsWith("-") ? `${group} ${rest[0]}` : group;
     process.stderr.write(`telemetry-lab ${command}: error: ${describeFsError(err)}\n`);
     return 1;
+  } finally {
+    uninstall();
   }
 }

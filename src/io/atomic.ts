@@ -10,6 +10,7 @@ import { createWriteStream, mkdirSync, renameSync, rmSync, writeFileSync, readdi
 import { dirname, join, basename } from "node:path";
 import type { Writable } from "node:stream";
 import { outputError } from "./output-error.js";
+import { onInterrupt } from "./signals.js";
 
 const MODULE = "telemetry-lab/io/atomic";
 
@@ -74,6 +75,11 @@ export function createAtomicStream(path: string, options: AtomicStreamOptions = 
   mkdirSync(dirname(path), { recursive: true });
   const tempPath = tempPathFor(path);
   const stream = createWriteStream(tempPath);
+  // Interrupted (SIGINT / SIGTERM) before commit or abort: the temporary goes.
+  const off = onInterrupt(() => {
+    stream.destroy();
+    rmSync(tempPath, { force: true });
+  });
   const finished = new Promise<void>((resolve, reject) => {
     stream.once("close", () => resolve());
     stream.once("error", reject);
@@ -83,7 +89,11 @@ export function createAtomicStream(path: string, options: AtomicStreamOptions = 
     tempPath,
     async commit() {
       stream.end();
-      await finished;
+      await finished.catch((err) => {
+        off();
+        rmSync(tempPath, { force: true });
+        throw outputError(MODULE, path, err);
+      });
       if (options.fsync) {
         const fd = openSync(tempPath, "r");
         try {
@@ -93,8 +103,10 @@ export function createAtomicStream(path: string, options: AtomicStreamOptions = 
         }
       }
       renameSync(tempPath, path);
+      off();
     },
     async abort() {
+      off();
       stream.destroy();
       await finished.catch(() => undefined);
       rmSync(tempPath, { force: true });
@@ -123,6 +135,29 @@ export function removeStaleTemporaries(folder: string): number {
     if (!name.startsWith(".") || !name.endsWith(TMP_SUFFIX)) continue;
     const pid = ownerOf(name);
     if (pid !== undefined && isRunning(pid)) continue;
+    rmSync(join(folder, name), { force: true });
+    removed += 1;
+  }
+  return removed;
+}
+
+/**
+ * Deletes the temporaries of this process in `folder` (not recursive): after its worker
+ * threads are stopped by an interrupt, what they were writing. Returns how many.
+ *
+ * @example
+ * removeOwnTemporaries("out/graphs"); // 1 when a worker was writing a graph
+ */
+export function removeOwnTemporaries(folder: string): number {
+  let removed = 0;
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    if (!name.startsWith(".") || !name.endsWith(TMP_SUFFIX) || ownerOf(name) !== process.pid) continue;
     rmSync(join(folder, name), { force: true });
     removed += 1;
   }

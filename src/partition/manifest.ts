@@ -10,9 +10,9 @@
  * the recorded block; since blocks are content-defined and consumed in order, it writes
  * exactly the bytes an uninterrupted run would have written.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
-import { dirname } from "node:path";
+import { readFileSync } from "node:fs";
 import { writeFileAtomic } from "../io/atomic.js";
+import { takeLock } from "../io/lock.js";
 import type { FileState } from "./writer.js";
 import type { PartitionPlan, StreamPlan } from "./plan.js";
 
@@ -101,19 +101,11 @@ export function writeManifest(path: string, m: StreamManifest): void {
   writeFileAtomic(path, JSON.stringify(m));
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /**
- * Takes the lock of a stream's output (`<manifest>.lock`, holding the owner's pid), so
- * that two runs never write the same files. A lock left by a killed run (its pid no
- * longer alive) is taken over. Returns the release function.
+ * Takes the lock of a stream's output (`<manifest>.lock`, holding the owner's pid and
+ * process start time, `src/io/lock.ts`), so that two runs never write the same files. A
+ * lock left by a killed run (its pid no longer alive, or reused by a process started
+ * later) is taken over. Returns the release function (also run on SIGINT / SIGTERM).
  *
  * @throws when a live process holds the lock.
  * @example
@@ -122,27 +114,7 @@ function alive(pid: number): boolean {
  * release();
  */
 export function lockStream(manifestPath: string): () => void {
-  const path = `${manifestPath}.lock`;
-  mkdirSync(dirname(path), { recursive: true });
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const fd = openSync(path, "wx");
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => rmSync(path, { force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-      let pid = NaN;
-      try {
-        pid = Number(readFileSync(path, "utf8"));
-      } catch {
-        continue;
-      }
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
-        throw new Error(`telemetry-lab/partition/manifest: ${path}: another partitioning run (pid ${pid}) is writing this stream`);
-      }
-      rmSync(path, { force: true });
-    }
-  }
-  throw new Error(`telemetry-lab/partition/manifest: ${path}: cannot take the lock`);
+  return takeLock(`${manifestPath}.lock`, {
+    busy: (path, owner) => new Error(`telemetry-lab/partition/manifest: ${path}: another partitioning run (pid ${owner.pid}) is writing this stream`),
+  });
 }

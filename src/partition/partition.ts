@@ -18,7 +18,8 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { createGunzip } from "node:zlib";
 import type { Readable } from "node:stream";
-import { removeStaleTemporaries } from "../io/atomic.js";
+import { removeOwnTemporaries, removeStaleTemporaries } from "../io/atomic.js";
+import { onInterrupt } from "../io/signals.js";
 import { isGzipFile } from "../lanl/reader.js";
 import { createProgress, type Progress } from "../notebook/progress.js";
 import { BlockSplitter } from "./blocks.js";
@@ -266,6 +267,12 @@ export async function partitionLanl(dir: string, options: PartitionOptions = {})
   // Temporaries of killed runs, wherever this stage writes them (stream folders are tidied by restore/clear).
   for (const folder of [plan.root, join(plan.root, ".state"), join(plan.root, "rejects")]) removeStaleTemporaries(folder);
   const pool = new BlockPool(jobs);
+  // SIGINT / SIGTERM: stop the workers, then remove this run's temporaries (locks go last, lock.ts).
+  // The `.inprogress` files stay: with the manifest they are the resume state.
+  const offStop = onInterrupt(() => pool.close(), { order: 0 });
+  const offTemps = onInterrupt(() => {
+    for (const folder of [plan.root, join(plan.root, ".state"), join(plan.root, "rejects"), ...plan.streams.map((s) => s.outDir)]) removeOwnTemporaries(folder);
+  });
   const shared: Shared = {
     plan,
     pool,
@@ -296,6 +303,8 @@ export async function partitionLanl(dir: string, options: PartitionOptions = {})
       if (start === "resumed") resumed.push(plan.streams[i]!.stream);
     });
   } finally {
+    offStop();
+    offTemps();
     await pool.close();
     for (const r of releases) r();
   }

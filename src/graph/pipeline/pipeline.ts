@@ -16,7 +16,8 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs
 import { gunzipSync } from "node:zlib";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
-import { removeStaleTemporaries, writeFileAtomic } from "../../io/atomic.js";
+import { removeOwnTemporaries, removeStaleTemporaries, writeFileAtomic } from "../../io/atomic.js";
+import { onInterrupt } from "../../io/signals.js";
 import { EVENT_STREAMS } from "../../lanl/schema.js";
 import { createProgress } from "../../notebook/progress.js";
 import { readManifest } from "../../partition/manifest.js";
@@ -367,6 +368,11 @@ export async function buildGraphs(dir: string, options: GraphsOptions = {}): Pro
   let inputBytes = 0;
   if (todo.length > 0) {
     const pool = new IntervalPool(Math.min(jobs, todo.length));
+    // SIGINT / SIGTERM: stop the workers, then remove what they were writing.
+    const offStop = onInterrupt(() => pool.close(), { order: 0 });
+    const offTemps = onInterrupt(() => {
+      for (const folder of [plan.experimentDir, plan.graphsDir, plan.statsDir]) removeOwnTemporaries(folder);
+    });
     try {
       await Promise.all(
         todo.map((task) =>
@@ -381,6 +387,8 @@ export async function buildGraphs(dir: string, options: GraphsOptions = {}): Pro
     } catch (err) {
       throw new Error(`${MODULE}: ${plan.experimentDir}: ${(err as Error).message}`);
     } finally {
+      offStop();
+      offTemps();
       await pool.close();
     }
   }
