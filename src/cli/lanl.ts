@@ -24,6 +24,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
     summary: "role-dynamics scores of every (vertex, interval) and their evaluation against the red-team labels beside trivial controls: DIR",
     load: () => import("./lanl/detect.js"),
   },
+  compare: {
+    summary: "graph architectures compared on detection quality and cost: DIR --archs A,B --intervals 1h,30m [--grid G]",
+    load: () => import("./lanl/compare.js"),
+  },
 };
 
 function usage(): string {

@@ -35,10 +35,28 @@ function fail(text: string, message: string): never {
   throw new Error(`${MODULE}: '${text}': ${message}`);
 }
 
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
 function closest(word: string, candidates: readonly string[]): string {
   const lower = word.toLowerCase();
-  const near = candidates.find((c) => c.toLowerCase() === lower || c.toLowerCase().startsWith(lower.slice(0, 4)));
-  return near === undefined ? "" : ` (did you mean '${near}'?)`;
+  let best = "";
+  let bestD = 3;
+  for (const c of candidates) {
+    const d = distance(lower, c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return best === "" ? "" : ` (did you mean '${best}'?)`;
 }
 
 function checkArch(name: string, text: string): void {
