@@ -20,11 +20,20 @@
  * graphology builds the whole auth and mixed hours (a few minutes each), the
  * first 100,000 lines of auth-distinct.
  *
- * Usage: node dist/bench/graph.js [--quick] [--repeat N]
- *   --quick     generator scale 0.1 (about 0.17 M events per hour) instead of 1;
- *               graphology on the first 20,000 lines
- *   --repeat N  runs of each split and compact measurement, the fastest reported
- *               (default 3: a shared host's load only slows runs down)
+ * Builders: `compact` (row-wise freezing of the counted events, issue 13),
+ * `compact-previous` (the edge-table builder before it, the baseline in the
+ * same run), `compact-nodedupe`, `graphology`. The compact builders also build
+ * the same hour again in the same process (`--rounds`): the per-hour CPU of a
+ * warm pipeline worker.
+ *
+ * Usage: node dist/bench/graph.js [--quick] [--repeat N] [--rounds N] [--workloads LIST] [--no-graphology]
+ *   --quick      generator scale 0.1 (about 0.17 M events per hour) instead of 1;
+ *                graphology on the first 20,000 lines
+ *   --repeat N   runs of each split and compact measurement, the fastest reported
+ *                (default 3: a shared host's load only slows runs down)
+ *   --rounds N   builds of the hour per compact child process; builds 2..N give the warm figure (default 3)
+ *   --workloads  comma-separated: auth, auth-distinct, mixed (default all three)
+ *   --no-graphology  skip the (slow) graphology runs
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -38,6 +47,7 @@ import { CompactBuilder } from "../src/graph/builder/compact.js";
 import { GraphologyBuilder } from "../src/graph/builder/graphology.js";
 import type { GraphBuilder } from "../src/graph/builder/builder.js";
 import { addLines, compilePlan, lineOffsets } from "../src/graph/builder/compact/events.js";
+import { edgeCount, type Csr } from "../src/graph/csr.js";
 import { allCategoryNoAttr } from "../src/graph/arch/all-category-no-attr.js";
 import { SCHEMAS, type LanlStream } from "../src/lanl/schema.js";
 import { createLineFields, splitFields } from "../src/lanl/parse.js";
@@ -124,10 +134,12 @@ interface Measure {
   nsPerByte?: number;
   /** CPU seconds of: lines to distinct events (parse, intern, count), their edges into the edge table, the freeze to CSR. */
   phases?: number[];
+  /** Same process, CPU seconds of each later build of the same hour (a pipeline worker's hours after its first). */
+  warm?: number[];
 }
 
 type Workload = "auth" | "auth-distinct" | "mixed";
-type Kind = "split" | "compact" | "compact-nodedupe" | "graphology" | "calibrate";
+type Kind = "split" | "compact" | "compact-previous" | "compact-nodedupe" | "graphology" | "calibrate";
 
 export const HOUR = 5 * 24 + 10; // hour index of Tuesday 2015-01-06T10:00 (day 0 = 2015-01-01)
 export const STREAMS_MIXED: LanlStream[] = ["auth", "proc", "flows", "dns"];
@@ -162,8 +174,8 @@ function firstLines(buf: Buffer, limit?: number): Buffer {
   return buf;
 }
 
-/** One measurement, run inside the child process. */
-function measure(kind: Kind, workload: Workload, scale: number, limit?: number): Measure {
+/** One measurement, run inside the child process; `rounds` > 1 builds the hour again in the same process. */
+function measure(kind: Kind, workload: Workload, scale: number, limit?: number, rounds = 1): Measure {
   const dir = dataDir(scale);
   const load = (s: LanlStream): Buffer => firstLines(readFileSync(join(dir, `${s}.txt`)), limit);
   let inputs: { stream: LanlStream; buf: Buffer }[];
@@ -183,11 +195,14 @@ function measure(kind: Kind, workload: Workload, scale: number, limit?: number):
     return { label: "calibrate", events: x, cpuSeconds: 0, wallSeconds: 0, rssMB: 0, vertices: 0, edges: 0, builderBytesPerEdge: NaN, fileBytesPerEdge: NaN, gzBytesPerEdge: NaN, nsPerByte: ns };
   }
   const arch = allCategoryNoAttr();
+  const warm: number[] = [];
   let total = 0;
+  let cpuFirst: number | undefined;
+  let wallFirst: number | undefined;
   const w0 = process.hrtime.bigint();
   const c0 = cpuSeconds();
   let builder: GraphBuilder | undefined;
-  let csr;
+  let csr: Csr | undefined;
   let phases: number[] | undefined;
   if (kind === "split") {
     const f = createLineFields(16);
@@ -198,22 +213,39 @@ function measure(kind: Kind, workload: Workload, scale: number, limit?: number):
     }
     if (x < 0) console.log(x);
   } else {
-    builder = kind === "graphology" ? new GraphologyBuilder() : new CompactBuilder();
-    for (const p of parts) {
-      const schema = SCHEMAS[p.stream];
-      const plan = arch.plan(schema);
-      const c = builder instanceof CompactBuilder ? compilePlan(plan, builder, schema, { dedupe: kind !== "compact-nodedupe" }) : undefined;
-      total += addLines(builder, plan, schema, p.buf, p.starts, p.ends, p.count, {}, c).events;
+    const once = (): { builder: GraphBuilder; csr: Csr; total: number; phases: number[] } => {
+      const t0 = cpuSeconds();
+      let total = 0;
+      const builder = kind === "graphology" ? new GraphologyBuilder() : new CompactBuilder({ rows: kind !== "compact-previous" });
+      for (const p of parts) {
+        const schema = SCHEMAS[p.stream];
+        const plan = arch.plan(schema);
+        const c = builder instanceof CompactBuilder ? compilePlan(plan, builder, schema, { dedupe: kind !== "compact-nodedupe" }) : undefined;
+        total += addLines(builder, plan, schema, p.buf, p.starts, p.ends, p.count, {}, c).events;
+      }
+      const phases = [cpuSeconds() - t0];
+      // The previous builder adds the events' edges to its edge table first; the row-wise one freezes them directly.
+      if (builder instanceof CompactBuilder && !builder.rows) builder.flush();
+      phases.push(cpuSeconds() - t0 - phases[0]!);
+      const csr = builder.toCsr();
+      phases.push(cpuSeconds() - t0 - phases[0]! - phases[1]!);
+      return { builder, csr, total, phases };
+    };
+    const first = once();
+    ({ builder, csr, total, phases } = first);
+    cpuFirst = cpuSeconds() - c0;
+    wallFirst = Number(process.hrtime.bigint() - w0) / 1e9;
+    for (let r = 1; r < rounds; r++) {
+      builder = undefined;
+      csr = undefined;
+      const t = cpuSeconds();
+      ({ builder, csr } = once());
+      warm.push(cpuSeconds() - t);
     }
-    phases = [cpuSeconds() - c0];
-    if (builder instanceof CompactBuilder) builder.flush();
-    phases.push(cpuSeconds() - c0 - phases[0]!);
-    csr = builder.toCsr();
-    phases.push(cpuSeconds() - c0 - phases[0]! - phases[1]!);
   }
-  const cpu = cpuSeconds() - c0;
-  const wall = Number(process.hrtime.bigint() - w0) / 1e9;
-  const edges = builder?.edgeCount ?? 0;
+  const cpu = cpuFirst ?? cpuSeconds() - c0;
+  const wall = wallFirst ?? Number(process.hrtime.bigint() - w0) / 1e9;
+  const edges = csr ? edgeCount(csr) : 0;
   const fileBytes = csr ? encodeGraph(csr).length : 0;
   const gzBytes = csr ? encodeGraph(csr, { gzip: true }).length : 0;
   return {
@@ -228,12 +260,12 @@ function measure(kind: Kind, workload: Workload, scale: number, limit?: number):
     fileBytesPerEdge: csr ? fileBytes / Math.max(1, edges) : NaN,
     gzBytesPerEdge: csr ? gzBytes / Math.max(1, edges) : NaN,
     phases,
+    warm,
   };
 }
 
-function runChild(kind: Kind, workload: Workload, scale: number, limit?: number): Measure {
-  const args = ["--max-old-space-size=8192", process.argv[1]!, "--child", kind, workload, String(scale)];
-  if (limit !== undefined) args.push(String(limit));
+function runChild(kind: Kind, workload: Workload, scale: number, limit?: number, rounds = 1): Measure {
+  const args = ["--max-old-space-size=8192", process.argv[1]!, "--child", kind, workload, String(scale), limit === undefined ? "all" : String(limit), String(rounds)];
   const r = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`bench/graph: child ${kind} ${workload} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split("\n").pop()!) as Measure;
@@ -243,15 +275,15 @@ function runChild(kind: Kind, workload: Workload, scale: number, limit?: number)
  * The run with the least CPU time of `repeats` fresh child processes (a shared
  * host's load only ever slows a run down), with the spread of the others.
  */
-function bestOf(repeats: number, kind: Kind, workload: Workload, scale: number, limit?: number): Measure & { spread: string } {
-  const runs = Array.from({ length: repeats }, () => runChild(kind, workload, scale, limit));
+function bestOf(repeats: number, kind: Kind, workload: Workload, scale: number, limit?: number, rounds = 1): Measure & { spread: string } {
+  const runs = Array.from({ length: repeats }, () => runChild(kind, workload, scale, limit, rounds));
   runs.sort((a, b) => a.cpuSeconds - b.cpuSeconds);
   return { ...runs[0]!, spread: runs.map((r) => r.cpuSeconds.toFixed(2)).join("/") };
 }
 
 function main(argv: string[]): void {
   if (argv[0] === "--child") {
-    const m = measure(argv[1] as Kind, argv[2] as Workload, Number(argv[3]), argv[4] === undefined ? undefined : Number(argv[4]));
+    const m = measure(argv[1] as Kind, argv[2] as Workload, Number(argv[3]), argv[4] === undefined || argv[4] === "all" ? undefined : Number(argv[4]), argv[5] === undefined ? 1 : Number(argv[5]));
     process.stdout.write(JSON.stringify(m) + "\n");
     return;
   }
@@ -260,17 +292,26 @@ function main(argv: string[]): void {
   const repeats = ri >= 0 ? Number(argv[ri + 1]) : 3;
   if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`bench/graph: --repeat must be a positive integer, got '${argv[ri + 1]}'`);
   const scale = quick ? 0.1 : 1;
+  const rdi = argv.indexOf("--rounds");
+  const rounds = rdi >= 0 ? Number(argv[rdi + 1]) : 3;
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`bench/graph: --rounds must be a positive integer, got '${argv[rdi + 1]}'`);
+  const withGraphology = !argv.includes("--no-graphology");
+  const wi = argv.indexOf("--workloads");
+  const all: Workload[] = ["auth", "auth-distinct", "mixed"];
+  const workloads = wi >= 0 ? (argv[wi + 1] ?? "").split(",").map((x) => x as Workload) : all;
+  for (const w of workloads) if (!all.includes(w)) throw new Error(`bench/graph: unknown workload '${w}'; expected ${all.join(", ")}`);
   // graphology is slow (minutes for the full hour): all lines of the auth and mixed hours in a full run,
   // the first lines only for the extra auth-distinct case and with --quick.
   const graphologyLimit = (w: Workload): number | undefined => (quick ? 20_000 : w === "auth-distinct" ? 100_000 : undefined);
   ensureData(scale);
   const cal = runChild("calibrate", "auth", scale);
   const rows: (Measure & { spread: string })[] = [];
-  for (const w of ["auth", "auth-distinct", "mixed"] as const) {
+  for (const w of workloads) {
     rows.push(bestOf(repeats, "split", w, scale));
-    rows.push(bestOf(repeats, "compact", w, scale));
+    rows.push(bestOf(repeats, "compact-previous", w, scale, undefined, rounds));
+    rows.push(bestOf(repeats, "compact", w, scale, undefined, rounds));
     rows.push(bestOf(repeats, "compact-nodedupe", w, scale));
-    rows.push(bestOf(1, "graphology", w, scale, graphologyLimit(w)));
+    if (withGraphology) rows.push(bestOf(1, "graphology", w, scale, graphologyLimit(w)));
   }
   const fmt = (x: number, d = 0): string => (Number.isFinite(x) ? x.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d }) : "-");
   const header = ["run", "events", "cpu s", "cpu s of each run", "wall s", "events/s (cpu)", "vs split", "peak RSS MB", "vertices", "edges", "B/edge mem", "B/edge .tlg", "B/edge .tlg.gz"];
@@ -287,11 +328,17 @@ function main(argv: string[]): void {
   console.log(line(header));
   for (const r of table) console.log(line(r));
   console.log("split = splitting lines into fields only (the parsing ceiling); compact-nodedupe = without distinct-event counting;");
-  const limited = (["auth", "auth-distinct", "mixed"] as const).filter((w) => graphologyLimit(w) !== undefined);
-  if (limited.length > 0) console.log(`graphology runs on the first ${graphologyLimit(limited[0]!)!.toLocaleString("en-US")} lines of each stream for ${limited.join(", ")} (it is slow).`);
+  const limited = workloads.filter((w) => graphologyLimit(w) !== undefined);
+  if (withGraphology && limited.length > 0) console.log(`graphology runs on the first ${graphologyLimit(limited[0]!)!.toLocaleString("en-US")} lines of each stream for ${limited.join(", ")} (it is slow).`);
   console.log(`rates are per CPU second of one core, from the fastest of ${repeats} runs (fresh processes) of split and compact; graphology runs once.`);
   console.log("B/edge mem = vertex + edge tables of the compact builder (capacity, not just the used part) per distinct edge.");
-  console.log("where the CPU time goes (compact): lines -> distinct events (split, intern, count) | their edges -> edge table | freeze to CSR");
+  console.log(`warm worker (same process, builds 2..${rounds} of the same hour, fresh builders, lines in memory), per hour:`);
+  for (const r of rows.filter((x) => x.warm !== undefined && x.warm.length > 0)) {
+    const mean = r.warm!.reduce((a, b) => a + b, 0) / r.warm!.length;
+    console.log(`  ${r.label.padEnd(widths[0]!)}  ${fmt(mean, 2)} CPU-s (${r.warm!.map((x) => x.toFixed(2)).join("/")})  ${fmt(r.events / mean)} events per CPU-s`);
+  }
+  console.log("compact-previous = the edge-table builder (events' edges hashed, then frozen), the baseline; compact = row-wise freezing (issue 13).");
+  console.log("where the CPU time goes (compact): lines -> distinct events (split, intern, count) | their edges -> edge table (previous only) | freeze to CSR (rows)");
   for (const r of rows.filter((x) => x.phases !== undefined && x.label.startsWith("compact"))) {
     const [a, b, c] = r.phases!;
     const pct = (x: number): string => `${((100 * x) / r.cpuSeconds).toFixed(0)}%`;

@@ -29,9 +29,20 @@ export class EdgeTable {
   private count = 0;
   private limit: number;
 
+  /** Slots to allocate on the first addition (the table is allocated lazily: a row-wise builder may never use it). */
+  private initialCap: number;
+
   constructor(expectedEdges = 1024) {
     let cap = 16;
     while (cap * 0.6 < expectedEdges) cap *= 2;
+    this.initialCap = cap;
+    this.table = new Float64Array(0);
+    this.mask = 0;
+    this.limit = 0;
+  }
+
+  private allocate(): void {
+    const cap = this.initialCap;
     this.table = new Float64Array(cap * 2).fill(EMPTY);
     this.mask = cap - 1;
     this.limit = Math.floor(cap * 0.6);
@@ -59,6 +70,7 @@ export class EdgeTable {
    * undirected edge table must use {@link add}.
    */
   addOrdered(u: number, v: number, w: number): void {
+    if (this.table.length === 0) this.allocate();
     let h = (Math.imul(u, 0x9e3779b1) + v) | 0;
     h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
     h ^= h >>> 13;
@@ -94,6 +106,7 @@ export class EdgeTable {
     h ^= h >>> 13;
     const key = u * SHIFT + v;
     const table = this.table;
+    if (table.length === 0) return 0;
     let s = h & this.mask;
     for (;;) {
       const k = table[2 * s]!;

@@ -12,6 +12,14 @@
  * edge table) are merged into the same rows. Rows are then renumbered in name
  * order, sorted (insertion sort for short rows) and written into the CSR arrays.
  *
+ * Hub factoring: the few vertices listed under very many distinct events (the
+ * measured cardinality: at least {@link HUB_MIN_EVENTS} events, the
+ * {@link MAX_HUBS} most frequent; in LANL auth the auth type, logon type,
+ * orientation and result values) get no event list. Their edges to other
+ * vertices are taken from those vertices' rows (transposed), and hub–hub edges
+ * are summed per event in a small dense hub × hub matrix, so no row walks
+ * hundreds of thousands of events.
+ *
  * The result is exactly {@link EdgeTable.toCsr} of the same increments
  * (vertices without edges dropped, vertices in name order, targets ascending);
  * weights are sums of the same increments (exact for integral weights).
@@ -25,6 +33,11 @@ import type { Csr } from "../../csr.js";
 import type { EdgeTable } from "./edge-table.js";
 
 const MODULE = "telemetry-lab/graph/builder/compact/rows";
+
+/** Fewest distinct events listing a vertex for it to be a hub. */
+export const HUB_MIN_EVENTS = 256;
+/** Most hubs (the hub × hub matrix is dense). */
+export const MAX_HUBS = 128;
 
 /** Pending counted events of one compiled plan, as {@link rowsToCsr} reads them. */
 export interface EventRowsSource {
@@ -49,13 +62,18 @@ let iEvent = new Int32Array(0); // incidence: event index (global over sources)
 let acc = new Float64Array(0); // dense row accumulator, by old id
 let stamp = new Int32Array(0); // touched mark (row id + 1), by old id
 let touched = new Int32Array(0); // neighbours of the current row
-let tRowStart = new Uint32Array(0); // temporary rows, by old id
 let tTarget = new Int32Array(0);
 let tWeight = new Float64Array(0);
 let eStart = new Uint32Array(0); // edge-table entries by row
 let eOther = new Int32Array(0);
 let eWeight = new Float64Array(0);
 let newId = new Int32Array(0);
+let hubOf = new Int32Array(0); // hub index by old id, -1 = not a hub
+let rowBegin = new Uint32Array(0); // temporary rows, by old id (any order)
+let rowEnd = new Uint32Array(0);
+let hubSideHub = new Int32Array(0); // transposed entity -> hub entries
+let hubSideOther = new Int32Array(0);
+let hubSideWeight = new Float64Array(0);
 let wByNew = new Float64Array(0);
 
 function capInt32(a: Int32Array, n: number): Int32Array {
@@ -112,6 +130,20 @@ export function rowsToCsr(
       }
     }
   }
+  // Hubs: the most frequent vertices (measured), without event lists.
+  hubOf = capInt32(hubOf, n0);
+  const hub = hubOf;
+  hub.fill(-1, 0, n0);
+  let hubs: number[] = [];
+  for (let v = 0; v < n0; v++) if (start[v + 1]! >= HUB_MIN_EVENTS) hubs.push(v);
+  if (hubs.length > MAX_HUBS) hubs = hubs.sort((x, y) => start[y + 1]! - start[x + 1]! || x - y).slice(0, MAX_HUBS);
+  const H = hubs.length;
+  for (let k = 0; k < H; k++) {
+    const v = hubs[k]!;
+    hub[v] = k;
+    ninc -= start[v + 1]!;
+    start[v + 1] = 0;
+  }
   for (let v = 0; v < n0; v++) start[v + 1]! += start[v]!;
   iEvent = capInt32(iEvent, ninc);
   const inc = iEvent;
@@ -129,7 +161,7 @@ export function rowsToCsr(
           if (id < 0) continue;
           let dup = false;
           for (let j = 0; j < i; j++) if (p[o + j] === id) dup = true;
-          if (dup) continue;
+          if (dup || hub[id]! >= 0) continue;
           inc[start[id]!++] = b + e;
         }
       }
@@ -171,7 +203,75 @@ export function rowsToCsr(
   for (let v = n0; v > 0; v--) es[v] = es[v - 1]!;
   es[0] = 0;
 
-  // Pass 1: each row summed in the dense accumulator, written in old-id order.
+  // Hub x hub edges, per event (pairs whose two ends are hubs).
+  const hm = new Float64Array(H * H);
+  const ht = new Uint8Array(H * H);
+  const addHub = (x: number, y: number, c: number): void => {
+    if (x === y) {
+      hm[x * H + x]! += c;
+      ht[x * H + x] = 1;
+    } else {
+      hm[x * H + y]! += c;
+      hm[y * H + x]! += c;
+      ht[x * H + y] = 1;
+      ht[y * H + x] = 1;
+    }
+  };
+  const hk = new Int32Array(64);
+  if (H > 0) {
+    for (const s of sources) {
+      const w = s.width;
+      const nf = s.fields;
+      const p = s.payload;
+      const pairs = s.pairs;
+      const counts = s.counts;
+      for (let e = 0, o = 0; e < s.size; e++, o += w) {
+        const c = counts[e]!;
+        if (pairs === undefined) {
+          let nh = 0;
+          let kept = 0;
+          for (let i = 0; i < nf; i++) {
+            const id = p[o + i]!;
+            if (id < 0) continue;
+            if (s.set) {
+              let dup = false;
+              for (let j = 0; j < i; j++) if (p[o + j] === id) dup = true;
+              if (dup) continue;
+            }
+            kept++;
+            const k = hub[id]!;
+            if (k >= 0) {
+              if (nh === hk.length) throw new Error(`${MODULE}: more than ${hk.length} hub fields in an event`);
+              hk[nh++] = k;
+            }
+          }
+          if (kept < 2) continue;
+          for (let i = 0; i < nh; i++) for (let j = i + 1; j < nh; j++) addHub(hk[i]!, hk[j]!, c);
+          continue;
+        }
+        const np = pairs.length;
+        for (let q = 0; q < np; q += 2) {
+          const x = p[o + pairs[q]!]!;
+          const y = p[o + pairs[q + 1]!]!;
+          if (x < 0 || y < 0 || hub[x]! < 0 || hub[y]! < 0) continue;
+          if (s.set) {
+            if (x === y) continue;
+            let dup = false;
+            for (let r = 0; r < q; r += 2) {
+              const x2 = p[o + pairs[r]!]!;
+              const y2 = p[o + pairs[r + 1]!]!;
+              if (x2 >= 0 && y2 >= 0 && ((x2 === x && y2 === y) || (x2 === y && y2 === x))) dup = true;
+            }
+            if (dup) continue;
+          }
+          addHub(hub[x]!, hub[y]!, c);
+        }
+      }
+    }
+  }
+  let nside = 0;
+
+  // Pass 1: each non-hub row summed in the dense accumulator; its hub entries also go to the hub's side list.
   acc = capFloat64(acc, n0);
   stamp = capInt32(stamp, n0);
   touched = capInt32(touched, n0);
@@ -179,15 +279,17 @@ export function rowsToCsr(
   const mark = stamp;
   const tl = touched;
   mark.fill(0, 0, n0);
-  tRowStart = capUint32(tRowStart, n0 + 1);
-  const rs = tRowStart;
-  rs[0] = 0;
+  rowBegin = capUint32(rowBegin, n0);
+  rowEnd = capUint32(rowEnd, n0);
+  const rb = rowBegin;
+  const re = rowEnd;
   let nnz = 0;
   tTarget = capInt32(tTarget, Math.max(1024, ninc + nEntries));
   tWeight = capFloat64(tWeight, Math.max(1024, ninc + nEntries));
   // Source of each global event: sources are few, so a linear scan of `base`.
   const ns = sources.length;
   for (let u = 0; u < n0; u++) {
+    if (hub[u]! >= 0) continue;
     const tag = u + 1;
     let nt = 0;
     for (let k = start[u]!, end = start[u + 1]!; k < end; k++) {
@@ -285,18 +387,94 @@ export function rowsToCsr(
     }
     const tt = tTarget;
     const tw = tWeight;
+    rb[u] = nnz;
     for (let k = 0; k < nt; k++) {
       const v = tl[k]!;
       tt[nnz] = v;
       tw[nnz] = a[v]!;
       nnz++;
+      const hv = hub[v]!;
+      if (hv >= 0) {
+        if (nside === hubSideHub.length) {
+          const cap = Math.max(1024, nside * 2);
+          const h2 = new Int32Array(cap);
+          h2.set(hubSideHub.subarray(0, nside));
+          hubSideHub = h2;
+          const o2 = new Int32Array(cap);
+          o2.set(hubSideOther.subarray(0, nside));
+          hubSideOther = o2;
+          const w2 = new Float64Array(cap);
+          w2.set(hubSideWeight.subarray(0, nside));
+          hubSideWeight = w2;
+        }
+        hubSideHub[nside] = hv;
+        hubSideOther[nside] = u;
+        hubSideWeight[nside] = a[v]!;
+        nside++;
+      }
     }
-    rs[u + 1] = nnz;
+    re[u] = nnz;
+  }
+  // Hub rows: edge-table entries between hubs into the matrix, then side entries and matrix rows.
+  for (let k = 0; k < H; k++) {
+    const h = hubs[k]!;
+    for (let q = es[h]!, end = es[h + 1]!; q < end; q++) {
+      const g = hub[eo[q]!]!;
+      if (g < 0) continue; // from the other end's row
+      hm[k * H + g]! += ew[q]!;
+      ht[k * H + g] = 1;
+    }
+  }
+  if (H > 0) {
+    const sideCount = new Uint32Array(H + 1);
+    for (let q = 0; q < nside; q++) sideCount[hubSideHub[q]! + 1]!++;
+    for (let k = 0; k < H; k++) sideCount[k + 1]! += sideCount[k]!;
+    const need = nnz + nside + H * H;
+    if (need > tTarget.length) {
+      const t2 = new Int32Array(need);
+      t2.set(tTarget.subarray(0, nnz));
+      tTarget = t2;
+      const w2 = new Float64Array(need);
+      w2.set(tWeight.subarray(0, nnz));
+      tWeight = w2;
+    }
+    const tt = tTarget;
+    const tw = tWeight;
+    // Side entries grouped by hub (counting sort straight into the rows).
+    const fillAt = new Uint32Array(H);
+    for (let k = 0; k < H; k++) {
+      const h = hubs[k]!;
+      rb[h] = nnz + sideCount[k]! + k * H;
+      fillAt[k] = rb[h]!;
+    }
+    for (let q = 0; q < nside; q++) {
+      const k = hubSideHub[q]!;
+      const at = fillAt[k]!++;
+      tt[at] = hubSideOther[q]!;
+      tw[at] = hubSideWeight[q]!;
+    }
+    for (let k = 0; k < H; k++) {
+      let at = fillAt[k]!;
+      for (let g = 0; g < H; g++) {
+        if (ht[k * H + g] === 0) continue;
+        tt[at] = hubs[g]!;
+        tw[at] = hm[k * H + g]!;
+        at++;
+      }
+      re[hubs[k]!] = at;
+    }
+    nnz += nside + H * H; // upper bound of the space used (rows are read by begin/end)
   }
 
   // Pass 2: kept vertices in name order; rows renumbered, sorted, written.
   let order: number[] = [];
-  for (let u = 0; u < n0; u++) if (rs[u + 1]! > rs[u]!) order.push(u);
+  let total = 0;
+  for (let u = 0; u < n0; u++) {
+    if (re[u]! > rb[u]!) {
+      order.push(u);
+      total += re[u]! - rb[u]!;
+    }
+  }
   order = sortIds(order);
   const n = order.length;
   newId = capInt32(newId, n0);
@@ -305,15 +483,15 @@ export function rowsToCsr(
   wByNew = capFloat64(wByNew, n);
   const wb = wByNew;
   const offsets = new Uint32Array(n + 1);
-  const targets = new Uint32Array(nnz);
-  const weights = new Float64Array(nnz);
+  const targets = new Uint32Array(total);
+  const weights = new Float64Array(total);
   const tt = tTarget;
   const tw = tWeight;
   let q = 0;
   for (let i = 0; i < n; i++) {
     const u = order[i]!;
     const s0 = q;
-    for (let k = rs[u]!, end = rs[u + 1]!; k < end; k++) {
+    for (let k = rb[u]!, end = re[u]!; k < end; k++) {
       const v = nid[tt[k]!]!;
       wb[v] = tw[k]!;
       targets[q++] = v;
