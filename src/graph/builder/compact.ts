@@ -85,6 +85,23 @@ export class CompactBuilder implements GraphBuilder {
     this.sources.push(fn);
   }
 
+  private releasers: (() => void)[] = [];
+
+  /** Registers work for {@link release} (e.g. giving a counter's arrays back). */
+  onRelease(fn: () => void): void {
+    this.releasers.push(fn);
+  }
+
+  /**
+   * Gives the large scratch arrays of the byte-level fast path (the distinct
+   * event counters) back for reuse by later builders of this thread, forgetting
+   * the events not yet flushed: call it once the graph is frozen, when the
+   * builder is done with (the pipeline's worker does, hour after hour).
+   */
+  release(): void {
+    for (const f of this.releasers) f();
+  }
+
   /** Runs the registered flushers: every pending event is in the edge table after this. */
   flush(): void {
     for (const f of this.flushers) f();

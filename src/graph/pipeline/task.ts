@@ -8,6 +8,7 @@ import { statSync } from "node:fs";
 import { writeFileAtomic } from "../../io/atomic.js";
 import type { ArchOptions } from "../arch/arch.js";
 import { getArch } from "../arch/registry.js";
+import { CompactBuilder } from "../builder/compact.js";
 import { edgeCount } from "../csr.js";
 import { encodeGraph } from "../format/tlg.js";
 import { buildIntervalGraph, type BuilderKind } from "./interval-graph.js";
@@ -72,6 +73,8 @@ export async function runIntervalTask(task: IntervalTask): Promise<TaskResult> {
   const t0 = performance.now();
   const arch = getArch(task.arch, task.archOptions);
   const g = await buildIntervalGraph(task.dir, task.streams, task.start, arch, { interval: task.intervalSeconds, builder: task.builder });
+  // The graph is frozen: the builder's scratch arrays go to the next interval this worker builds.
+  if (g.builder instanceof CompactBuilder) g.builder.release();
   const weight = totalWeight(g.csr.offsets, g.csr.targets, g.csr.weights);
   let inputBytes = 0;
   for (const p of g.streams) if (p.file !== null) inputBytes += statSync(p.file).size;

@@ -19,6 +19,22 @@
  */
 import { hashBytes } from "./hash.js";
 
+/** Arrays of one released counter. */
+interface Released {
+  arena: Uint8Array;
+  counts: Float64Array;
+  payload: Int32Array;
+  slots: Int32Array;
+}
+
+/**
+ * Arrays given back by {@link EventCounter.release}, taken by later counters
+ * of the same thread (a pipeline worker builds hour after hour: fresh arrays
+ * would cost their page faults again every hour). At most {@link POOL_SIZE}.
+ */
+const POOL: Released[] = [];
+const POOL_SIZE = 8;
+
 /**
  * @example
  * const c = new EventCounter(2);
@@ -35,6 +51,8 @@ export class EventCounter {
   counts: Float64Array;
   /** Payload: `width` ints per entry. */
   payload: Int32Array;
+  /** Entries the counts and payload hold. */
+  private cap: number;
   /** Four ints per slot: entry + 1 (0 = empty), the body's hash, its arena offset and length. */
   private slots: Int32Array;
   private mask: number;
@@ -47,11 +65,48 @@ export class EventCounter {
     this.width = width;
     let cap = 16;
     while (cap < expected * 2) cap *= 2;
-    this.slots = new Int32Array(4 * cap);
-    this.mask = cap - 1;
-    this.arena = new Uint8Array(expected * 64);
-    this.counts = new Float64Array(expected);
-    this.payload = new Int32Array(expected * Math.max(1, width));
+    // The largest released arrays when there are some (same results: only capacities differ).
+    let best = -1;
+    for (let i = 0; i < POOL.length; i++) if (best < 0 || POOL[i]!.slots.length > POOL[best]!.slots.length) best = i;
+    const r = best >= 0 && POOL[best]!.slots.length >= 4 * cap ? POOL.splice(best, 1)[0]! : undefined;
+    if (r !== undefined) {
+      r.slots.fill(0);
+      this.slots = r.slots;
+      this.mask = r.slots.length / 4 - 1;
+      this.arena = r.arena;
+      this.counts = r.counts;
+      this.payload = r.payload;
+      this.cap = Math.min(r.counts.length, Math.floor(r.payload.length / Math.max(1, width)));
+    } else {
+      this.slots = new Int32Array(4 * cap);
+      this.mask = cap - 1;
+      this.arena = new Uint8Array(expected * 64);
+      this.counts = new Float64Array(expected);
+      this.payload = new Int32Array(expected * Math.max(1, width));
+      this.cap = expected;
+    }
+  }
+
+  /**
+   * Forgets every entry and gives the arrays back for reuse by later counters
+   * of this thread; the counter stays usable (with small fresh arrays).
+   */
+  release(): void {
+    POOL.push({ arena: this.arena, counts: this.counts, payload: this.payload, slots: this.slots });
+    if (POOL.length > POOL_SIZE) {
+      let small = 0;
+      for (let i = 1; i < POOL.length; i++) if (POOL[i]!.slots.length < POOL[small]!.slots.length) small = i;
+      POOL.splice(small, 1);
+    }
+    this.slots = new Int32Array(4 * 16);
+    this.mask = 15;
+    this.arena = new Uint8Array(1024);
+    this.counts = new Float64Array(16);
+    this.payload = new Int32Array(16 * Math.max(1, this.width));
+    this.cap = 16;
+    this.n = 0;
+    this.used = 0;
+    this.hint = -1;
   }
 
   /** Number of distinct bodies. */
@@ -100,7 +155,7 @@ export class EventCounter {
   insert(buf: Uint8Array, s: number, e: number, h: number): number {
     const id = this.n;
     const len = e - s;
-    if (id >= this.counts.length) this.growEntries();
+    if (id >= this.cap) this.growEntries();
     if (this.used + len > this.arena.length) {
       const grown = new Uint8Array(Math.max(this.arena.length * 2, this.used + len));
       grown.set(this.arena.subarray(0, this.used));
@@ -135,7 +190,7 @@ export class EventCounter {
    */
   reserve(entries: number, bytes: number): void {
     const need = this.n + entries;
-    while (this.counts.length < need) this.growEntries();
+    while (this.cap < need) this.growEntries();
     while (this.mask + 1 < need * 2) this.rehash();
     if (this.arena.length < this.used + bytes) {
       const grown = new Uint8Array(this.used + bytes);
@@ -145,13 +200,14 @@ export class EventCounter {
   }
 
   private growEntries(): void {
-    const cap = this.counts.length * 2;
+    const cap = Math.max(16, this.cap * 2);
     const cs = new Float64Array(cap);
-    cs.set(this.counts);
+    cs.set(this.counts.subarray(0, this.n));
     this.counts = cs;
     const pl = new Int32Array(cap * Math.max(1, this.width));
-    pl.set(this.payload);
+    pl.set(this.payload.subarray(0, this.n * Math.max(1, this.width)));
     this.payload = pl;
+    this.cap = cap;
   }
 
   private rehash(): void {

@@ -92,6 +92,7 @@ export function compilePlan(plan: EventPlan, builder: CompactBuilder, schema: St
   const counter = c.counter;
   if (counter) {
     builder.onFlush(() => flushCompiled(c));
+    builder.onRelease(() => counter.release());
     const set = plan.duplicates === "set";
     builder.addEventSource(() => ({ fields: plan.fields.length, width: counter.width, size: counter.size, payload: counter.payload, counts: counter.counts, pairs: c.pairs, set }));
   }

@@ -116,4 +116,32 @@ describe("row-wise freezing (rows: true) equals the edge-table path (rows: false
     expect(g.names).toEqual(["computer_destination::C1", "computer_destination::C2", "computer_source::C1", "computer_source::C2", "computer_source::C3"]);
     expect(r.edgeCount).toBe(3);
   });
+
+  it("released builders give their counters' arrays to later ones; graphs unchanged", () => {
+    const arch = allCategoryNoAttr({ types: "entity" });
+    const first = build(arch, true, 1 << 21, false);
+    const big = new CompactBuilder();
+    const schema = SCHEMAS.auth;
+    const plan = arch.plan(schema);
+    const buf = Buffer.from(linesOf("auth"));
+    const lo = lineOffsets(buf);
+    addLines(big, plan, schema, buf, lo.starts, lo.ends, lo.count, {}, compilePlan(plan, big, schema));
+    const g1 = big.toCsr();
+    big.release();
+    expect(big.toCsr().names.length).toBe(0); // released: pending events forgotten
+    // Later builders (small, then the same input) reuse the arrays and build the same graphs.
+    const small = new CompactBuilder();
+    const dns = SCHEMAS.dns;
+    const dplan = arch.plan(dns);
+    const dbuf = Buffer.from("1,C1,C2\n1,C1,C2\n2,C2,C3\n");
+    const dlo = lineOffsets(dbuf);
+    addLines(small, dplan, dns, dbuf, dlo.starts, dlo.ends, dlo.count, {}, compilePlan(dplan, small, dns));
+    expect(small.edgeCount).toBe(2);
+    small.release();
+    const again = new CompactBuilder();
+    addLines(again, plan, schema, buf, lo.starts, lo.ends, lo.count, {}, compilePlan(plan, again, schema));
+    expect(csrDiff(again.toCsr(), g1)).toBeUndefined();
+    again.release();
+    expect(csrDiff(build(arch, true, 1 << 21, false), first)).toBeUndefined();
+  });
 });
