@@ -9,7 +9,7 @@
  * `split --filter='gzip'` or parallel gzip write them) are read through.
  * Memory is bounded by the chunk size, independent of the file size.
  */
-import { createReadStream, openSync, readSync, closeSync } from "node:fs";
+import { createReadStream, openSync, readSync, closeSync, statSync } from "node:fs";
 import { createGunzip } from "node:zlib";
 import type { Readable } from "node:stream";
 
@@ -65,6 +65,37 @@ export function isGzipFile(path: string): boolean {
 }
 
 /**
+ * Refuses a 0-byte `.gz` file: it is not a valid gzip stream (even an empty text
+ * compresses to a 20-byte member, RFC 1952), so it is a truncated or failed download,
+ * not an empty input.
+ *
+ * @throws naming the file.
+ * @example
+ * assertGzipNotEmpty("raw/auth.txt.gz"); // throws "...: raw/auth.txt.gz: 0 bytes: not a valid gzip file ..."
+ */
+export function assertGzipNotEmpty(path: string, size?: number): void {
+  if (!path.endsWith(".gz")) return;
+  let bytes = size;
+  if (bytes === undefined) {
+    try {
+      bytes = statSync(path).size;
+    } catch {
+      return; // opening it reports what is wrong
+    }
+  }
+  if (bytes === 0) {
+    throw new Error(`telemetry-lab/lanl/reader: ${path}: 0 bytes: not a valid gzip file (truncated or failed download?); remove it or fetch it again`);
+  }
+}
+
+/** Lines of a buffer (count of `\n`). */
+export function countNewlines(data: Uint8Array): number {
+  let n = 0;
+  for (let p = data.indexOf(NL); p >= 0; p = data.indexOf(NL, p + 1)) n++;
+  return n;
+}
+
+/**
  * Reads a gzip or plain text file as batches of lines.
  *
  * @example
@@ -78,6 +109,7 @@ export async function* readLineBatches(path: string, options: ReadLineBatchesOpt
   if (!(readSize > 0) || !(chunkSize >= 1024)) {
     throw new Error(`telemetry-lab/lanl/reader: ${path}: readSize must be > 0 and chunkSize >= 1024`);
   }
+  assertGzipNotEmpty(path);
   let gzip: boolean;
   try {
     gzip = options.gzip ?? isGzipFile(path);
@@ -112,7 +144,9 @@ export async function* readLineBatches(path: string, options: ReadLineBatchesOpt
       yield batch;
     }
   } catch (err) {
-    throw new Error(`telemetry-lab/lanl/reader: ${path}: near line ${nextLine}: ${(err as Error).message}`);
+    const complete = nextLine - 1 + (carry === null ? 0 : countNewlines(carry));
+    const what = gzip ? "truncated or corrupt gzip stream" : "read failed";
+    throw new Error(`telemetry-lab/lanl/reader: ${path}: ${what} after line ${complete} (the last complete line): ${(err as Error).message}`);
   } finally {
     file.destroy();
   }

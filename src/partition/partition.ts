@@ -20,7 +20,7 @@ import { createGunzip } from "node:zlib";
 import type { Readable } from "node:stream";
 import { removeOwnTemporaries, removeStaleTemporaries } from "../io/atomic.js";
 import { onInterrupt } from "../io/signals.js";
-import { isGzipFile } from "../lanl/reader.js";
+import { assertGzipNotEmpty, countNewlines, isGzipFile } from "../lanl/reader.js";
 import { createProgress, type Progress } from "../notebook/progress.js";
 import { BlockSplitter } from "./blocks.js";
 import type { BlockResult, BucketContext } from "./bucket.js";
@@ -172,6 +172,7 @@ async function partitionStream(sp: StreamPlan, sh: Shared): Promise<StreamOutcom
         while (queue.length >= sh.maxInFlight) await handle(queue.shift()!);
       };
 
+      assertGzipNotEmpty(file.path, file.size);
       const input = createReadStream(file.path, { highWaterMark: 1 << 20 });
       input.on("data", (c) => progress.add(0, c.length));
       let source: Readable = input;
@@ -190,7 +191,18 @@ async function partitionStream(sp: StreamPlan, sh: Shared): Promise<StreamOutcom
       } catch (err) {
         const msg = (err as Error).message;
         if (msg.startsWith("telemetry-lab/")) throw err;
-        throw new Error(`telemetry-lab/partition/partition: ${file.path}: read failed after ${fed} decompressed bytes: ${msg}`);
+        // The input failed (a truncated gzip, a read error): name its last complete line.
+        let complete: number | undefined;
+        try {
+          while (queue.length > 0) await handle(queue.shift()!);
+          complete = line;
+          for (const b of splitter.end()) complete += countNewlines(b);
+        } catch {
+          complete = undefined;
+        }
+        const what = isGzipFile(file.path) ? "truncated or corrupt gzip stream" : "read failed";
+        const at = complete === undefined ? `after ${fed} decompressed bytes` : `after line ${complete} (the last complete line; ${fed} decompressed bytes)`;
+        throw new Error(`telemetry-lab/partition/partition: ${file.path}: ${what} ${at}: ${msg}`);
       } finally {
         input.destroy();
       }
