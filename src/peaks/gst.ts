@@ -233,6 +233,15 @@ export function parseGlobalTable(text: string, dimensions: number, file = "<glob
       if (row.windowCount.value === -1) {
         throw new GlobalTableFileError(file, `${where}: window_count -1 would divide by zero`);
       }
+      // Impossible values: counts, averages, maxima and thresholds are never negative, and a
+      // window never ends before it starts.
+      for (let i = 2; i < 10; i++) {
+        const x = (v[i] as PyNum).value;
+        if (x < 0) throw new GlobalTableFileError(file, `${where}: ${GLOBAL_ROW_FIELDS[i]} is negative (${x}); a count cannot be`);
+      }
+      if (row.endTs < row.startTs) {
+        throw new GlobalTableFileError(file, `${where}: end_ts ${JSON.stringify(v[1])} is before start_ts ${JSON.stringify(v[0])}`);
+      }
       table.set(path, row);
     }
   };
