@@ -33,6 +33,10 @@ export const GROUPS: Record<string, CliGroup> = {
     summary: "artifact graph files: `export`",
     load: () => import("./graph.js"),
   },
+  verify: {
+    summary: "check a LANL data folder: partitions, graphs, leftovers (`verify DIR`)",
+    load: () => import("./verify.js"),
+  },
 };
 
 export function usage(): string {
