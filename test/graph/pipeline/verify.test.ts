@@ -3,7 +3,7 @@
  * statistics, gzip, `.tlg` header and payload CRC-32): a flipped byte, a file cut in half
  * or a 0-byte file is rebuilt, and the result equals an uninterrupted run.
  */
-import { readFileSync, truncateSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildGraphs, verifyGraphFile } from "../../../src/graph/pipeline/pipeline.js";
@@ -23,10 +23,14 @@ describe("lanl graphs rerun verifies every graph", () => {
     writeFileSync(g("0"), flipped);
     truncateSync(g("2"), Math.floor(readFileSync(g("2")).length / 2));
     writeFileSync(g("3"), "");
+    // dead-pid temporaries beside the experiment's summary.json and experiment.json
+    const leftovers = [".summary.json.999999999.1.partial", ".experiment.json.999999999.2.partial"].map((n) => join(first.plan.experimentDir, n));
+    for (const p of leftovers) writeFileSync(p, "x");
     const second = await buildGraphs(dir, FRAME);
     expect(second.rebuilt.map((r) => r.start).sort()).toEqual(["2015-01-01T00:00:00", "2015-01-01T02:00:00", "2015-01-01T03:00:00"]);
     expect(second.skipped).toEqual(["2015-01-01T01:00:00"]);
     for (const r of second.rebuilt) expect(r.reason.length).toBeGreaterThan(0);
+    expect(leftovers.filter((p) => existsSync(p))).toEqual([]);
     expect(readTree(join(dir, "experiments"))).toEqual(clean);
     const third = await buildGraphs(dir, FRAME);
     expect(third.rebuilt).toEqual([]);
