@@ -119,7 +119,8 @@ export async function run(argv: string[]): Promise<number> {
       quiet: v.quiet,
     });
     if (v.json) {
-      process.stdout.write(JSON.stringify({ parquet: r.parquetPath, csv: r.csvPath, seconds: r.seconds, rows: r.rows }, null, 1) + "\n");
+      const configs = r.configs.map((c) => ({ arch: c.rows[0]?.arch, interval: c.interval, archFolder: c.plan.archFolder, experimentDir: c.plan.experimentDir, scoresDir: c.scoresDir, cached: c.cached, seconds: c.seconds }));
+      process.stdout.write(JSON.stringify({ parquet: r.parquetPath, csv: r.csvPath, seconds: r.seconds, configs, rows: r.rows }, null, 1) + "\n");
     } else {
       const cached = r.configs.filter((c) => c.cached).length;
       process.stdout.write(`${r.configs.length} configurations (${cached} fully cached) in ${r.seconds.toFixed(1)} s; table: ${r.parquetPath} and .csv\n`);
