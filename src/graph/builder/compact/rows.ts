@@ -284,8 +284,14 @@ export function rowsToCsr(
   const rb = rowBegin;
   const re = rowEnd;
   let nnz = 0;
-  tTarget = capInt32(tTarget, Math.max(1024, ninc + nEntries));
-  tWeight = capFloat64(tWeight, Math.max(1024, ninc + nEntries));
+  // Room for about two neighbours per incidence (LANL hours: 1.7 per incidence), to grow rarely.
+  tTarget = capInt32(tTarget, Math.max(1024, 2 * ninc + nEntries));
+  tWeight = capFloat64(tWeight, Math.max(1024, 2 * ninc + nEntries));
+  if (H > 0 && hubSideHub.length < 2 * n0) {
+    hubSideHub = new Int32Array(2 * n0);
+    hubSideOther = new Int32Array(2 * n0);
+    hubSideWeight = new Float64Array(2 * n0);
+  }
   // Source of each global event: sources are few, so a linear scan of `base`.
   const ns = sources.length;
   for (let u = 0; u < n0; u++) {
