@@ -4,7 +4,7 @@
  * per-vertex state lives in typed arrays indexed by that id, whatever the frame's row
  * order and however many vertices come and go.
  *
- * Source: the interning pattern of the graph builders (`src/graph/vertex-table.ts`) and
+ * Source: the interning pattern of the graph builders (`src/graph/builder/compact/vertex-table.ts`) and
  * of graphology-indices (a typed-array index built once, used by the hot loops).
  * Several scorers may share one index (`vertices` option of each scorer): the ids of a
  * frame's `nodes` array are then computed once and cached per array (a WeakMap keyed

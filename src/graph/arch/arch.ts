@@ -14,7 +14,7 @@
  * hub fields; ElementAI's `mash_source_destination`).
  *
  * An architecture compiles, per stream, to an {@link EventPlan}: the fast path
- * (`src/graph/events.ts`) runs it on byte fields with interned ids; the object
+ * (`src/graph/builder/compact/events.ts`) runs it on byte fields with interned ids; the object
  * path here ({@link eventArtifacts}, {@link eventEdges}) on string values, for
  * reading and tests. Both give the same vertices and weights.
  */
