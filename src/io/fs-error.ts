@@ -62,7 +62,7 @@ export function describeFsError(err: unknown, path?: string): string {
     case "EPERM":
       return at(`permission denied (${err.syscall})`);
     case "ENOSPC":
-      return at("no space left on the device");
+      return at("no space left on device");
     case "EROFS":
       return at("read-only file system");
     default:
