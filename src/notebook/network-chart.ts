@@ -99,8 +99,8 @@ export function networkFigure(graph: AbstractGraph, options: NetworkFigureOption
     ],
     layout: {
       title: { text: options.title },
-      xaxis: { visible: false },
-      yaxis: { visible: false, scaleanchor: "x" },
+      xaxis: { visible: false, title: { text: "layout x (ForceAtlas2, no unit)" } },
+      yaxis: { visible: false, scaleanchor: "x", title: { text: "layout y (ForceAtlas2, no unit)" } },
       height: options.height ?? NETWORK_FIGURE_DEFAULTS.height,
       legend: { orientation: "h", y: -0.05 },
     },
