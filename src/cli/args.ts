@@ -150,3 +150,31 @@ export function integerOption(command: string, name: string, value: string | und
 export function listOption(value: string | undefined): string[] | undefined {
   return value === undefined ? undefined : value.split(",").map((s) => s.trim()).filter(Boolean);
 }
+
+/**
+ * The usage error of the first option in `options` that is set and is not a non-negative
+ * integer, or undefined when all are fine.
+ *
+ * @example
+ * countOptionError("telemetry-lab lanl roles", { jobs: "2", roles: "x" });
+ * // "telemetry-lab lanl roles: --roles must be a non-negative integer, got 'x'"
+ */
+export function countOptionError(command: string, options: Readonly<Record<string, string | undefined>>): string | undefined {
+  for (const [name, value] of Object.entries(options)) {
+    if (value !== undefined && !/^\d+$/.test(value)) return `${command}: --${name} must be a non-negative integer, got '${value}'`;
+  }
+  return undefined;
+}
+
+/**
+ * The usage error of an option that is set to none of `choices`, or undefined.
+ *
+ * @example
+ * choiceOptionError("telemetry-lab embed roles", "preset", "x", ["graphrole", "llnl"]);
+ * // "telemetry-lab embed roles: --preset must be graphrole or llnl, got 'x'"
+ */
+export function choiceOptionError(command: string, name: string, value: string | undefined, choices: readonly string[]): string | undefined {
+  if (value === undefined || choices.includes(value)) return undefined;
+  const expected = choices.length === 2 ? `${choices[0]} or ${choices[1]}` : `one of ${choices.join(", ")}`;
+  return `${command}: --${name} must be ${expected}, got '${value}'`;
+}

@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { parseCommand } from "./args.js";
+import { choiceOptionError, parseCommand } from "./args.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import type { Csr } from "../graph/csr.js";
 import { decodeGraph, TLG_MAGIC } from "../graph/format/tlg.js";
@@ -138,8 +138,9 @@ export function parseFeaturesCsv(text: string, source: string): { nodes: string[
 }
 
 function preset(name: string, value: string | undefined): RefexPreset | undefined {
-  if (value !== undefined && !PRESETS.includes(value as RefexPreset)) {
-    process.stderr.write(`${name}: --preset must be graphrole or llnl, got '${value}'\n`);
+  const usageError = choiceOptionError(name, "preset", value, PRESETS);
+  if (usageError !== undefined) {
+    process.stderr.write(`${usageError}\n`);
     return undefined;
   }
   return (value ?? "graphrole") as RefexPreset;

@@ -59,3 +59,15 @@ describe("cli/args", () => {
     expect(listOption(undefined)).toBeUndefined();
   });
 });
+
+describe("cli/args usage checks shared by the lanl commands", () => {
+  it("names the first option that is not a non-negative integer, and an option outside its choices", async () => {
+    const { countOptionError, choiceOptionError } = await import("../../src/cli/args.js");
+    expect(countOptionError("x", { jobs: "2", roles: undefined, seed: "0" })).toBeUndefined();
+    expect(countOptionError("x", { jobs: "2", roles: "-1", seed: "y" })).toBe("x: --roles must be a non-negative integer, got '-1'");
+    expect(choiceOptionError("x", "preset", undefined, ["graphrole", "llnl"])).toBeUndefined();
+    expect(choiceOptionError("x", "preset", "llnl", ["graphrole", "llnl"])).toBeUndefined();
+    expect(choiceOptionError("x", "preset", "nope", ["graphrole", "llnl"])).toBe("x: --preset must be graphrole or llnl, got 'nope'");
+    expect(choiceOptionError("x", "score", "s", ["a", "b", "c"])).toBe("x: --score must be one of a, b, c, got 's'");
+  });
+});

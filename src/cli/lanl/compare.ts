@@ -4,7 +4,7 @@
  * row per (architecture, interval length, score). Thin wrapper over `compare`
  * (`src/evaluation/compare.ts`); architecture specs: `src/graph/arch/spec.ts`.
  */
-import { parseCommand, listOption } from "../args.js";
+import { choiceOptionError, countOptionError, listOption, parseCommand } from "../args.js";
 import { archNames } from "../../graph/arch/registry.js";
 import { expandGrid, parseArchSpecs, type ArchSpecValue } from "../../graph/arch/spec.js";
 import { DETECTOR_NAMES, DEFAULT_DETECTOR, type DetectorName } from "../../evaluation/detect.js";
@@ -72,11 +72,10 @@ export async function run(argv: string[]): Promise<number> {
   });
   if (typeof parsed === "number") return parsed;
   const { values: v, positionals } = parsed;
-  for (const [opt, val] of [["jobs", v.jobs], ["roles", v.roles]] as const) {
-    if (val !== undefined && !/^\d+$/.test(val)) {
-      process.stderr.write(`${NAME}: --${opt} must be a non-negative integer, got '${val}'\n`);
-      return 2;
-    }
+  const usageError = countOptionError(NAME, { jobs: v.jobs, roles: v.roles }) ?? choiceOptionError(NAME, "preset", v.preset, ["graphrole", "llnl"]);
+  if (usageError !== undefined) {
+    process.stderr.write(`${usageError}\n`);
+    return 2;
   }
   if (v.archs === undefined && v.grid === undefined) {
     process.stderr.write(`${NAME}: give --archs or --grid\n\n${USAGE}`);
@@ -97,10 +96,6 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(`${NAME}: --scores: unknown score '${bad}'; expected ${DETECTOR_NAMES.join(", ")} or all\n`);
       return 2;
     }
-  }
-  if (v.preset !== undefined && v.preset !== "graphrole" && v.preset !== "llnl") {
-    process.stderr.write(`${NAME}: --preset must be graphrole or llnl, got '${v.preset}'\n`);
-    return 2;
   }
   try {
     const r = await compare(positionals[0]!, {

@@ -4,7 +4,7 @@
  * against the red-team labels beside the trivial controls. Thin wrapper over `detect`
  * (`src/evaluation/detect.ts`).
  */
-import { parseCommand } from "../args.js";
+import { choiceOptionError, countOptionError, parseCommand } from "../args.js";
 import { archNames } from "../../graph/arch/registry.js";
 import { DEFAULTS } from "../../graph/pipeline/pipeline.js";
 import { ROLES_DEFAULTS } from "../../embedding/pipeline/pipeline.js";
@@ -71,18 +71,12 @@ export async function run(argv: string[]): Promise<number> {
   });
   if (typeof parsed === "number") return parsed;
   const { values: v, positionals } = parsed;
-  for (const [opt, val] of [["jobs", v.jobs], ["roles", v.roles]] as const) {
-    if (val !== undefined && !/^\d+$/.test(val)) {
-      process.stderr.write(`${NAME}: --${opt} must be a non-negative integer, got '${val}'\n`);
-      return 2;
-    }
-  }
-  if (v.score !== undefined && !DETECTOR_NAMES.includes(v.score as DetectorName)) {
-    process.stderr.write(`${NAME}: --score must be one of ${DETECTOR_NAMES.join(", ")}, got '${v.score}'\n`);
-    return 2;
-  }
-  if (v.preset !== undefined && v.preset !== "graphrole" && v.preset !== "llnl") {
-    process.stderr.write(`${NAME}: --preset must be graphrole or llnl, got '${v.preset}'\n`);
+  const usageError =
+    countOptionError(NAME, { jobs: v.jobs, roles: v.roles }) ??
+    choiceOptionError(NAME, "score", v.score, DETECTOR_NAMES) ??
+    choiceOptionError(NAME, "preset", v.preset, ["graphrole", "llnl"]);
+  if (usageError !== undefined) {
+    process.stderr.write(`${usageError}\n`);
     return 2;
   }
   try {

@@ -4,7 +4,7 @@
  * fitted once on the training vertices, role memberships of every interval on that basis.
  * Thin wrapper over `embedRoles` (`src/embedding/pipeline/pipeline.ts`).
  */
-import { parseCommand } from "../args.js";
+import { choiceOptionError, countOptionError, parseCommand } from "../args.js";
 import { ARCH_OPTION_TABLE, archOptionsOf } from "./arch-options.js";
 import { archNames } from "../../graph/arch/registry.js";
 import { formatCount } from "../../notebook/progress.js";
@@ -82,18 +82,12 @@ export async function run(argv: string[]): Promise<number> {
   });
   if (typeof parsed === "number") return parsed;
   const { values: v, positionals } = parsed;
-  for (const [opt, val] of [["jobs", v.jobs], ["roles", v.roles], ["fit-rows", v["fit-rows"]], ["seed", v.seed]] as const) {
-    if (val !== undefined && !/^\d+$/.test(val)) {
-      process.stderr.write(`${NAME}: --${opt} must be a non-negative integer, got '${val}'\n`);
-      return 2;
-    }
-  }
-  if (v.preset !== undefined && v.preset !== "graphrole" && v.preset !== "llnl") {
-    process.stderr.write(`${NAME}: --preset must be graphrole or llnl, got '${v.preset}'\n`);
-    return 2;
-  }
-  if (v.transform !== undefined && v.transform !== "nnls" && v.transform !== "mu") {
-    process.stderr.write(`${NAME}: --transform must be nnls or mu, got '${v.transform}'\n`);
+  const usageError =
+    countOptionError(NAME, { jobs: v.jobs, roles: v.roles, "fit-rows": v["fit-rows"], seed: v.seed }) ??
+    choiceOptionError(NAME, "preset", v.preset, ["graphrole", "llnl"]) ??
+    choiceOptionError(NAME, "transform", v.transform, ["nnls", "mu"]);
+  if (usageError !== undefined) {
+    process.stderr.write(`${usageError}\n`);
     return 2;
   }
   const archOptions = archOptionsOf(v);
