@@ -18,6 +18,7 @@ import type { GraphBuilder } from "../builder.js";
 import { CompactBuilder } from "../compact.js";
 import type { VertexPrefix } from "./vertex-table.js";
 import { EventCounter } from "./event-counter.js";
+import { IdCounter } from "./id-counter.js";
 
 const MODULE = "telemetry-lab/graph/events";
 const ENC = new TextEncoder();
@@ -38,10 +39,18 @@ export interface CompilePlanOptions {
   dedupe?: boolean;
   /** Distinct bodies held before their edges are flushed to the builder. Default 2^21. */
   maxDistinct?: number;
+  /**
+   * What identifies a distinct event: `ids`, its interned artifact ids
+   * ({@link IdCounter}: every line is split and interned, repeats cost a hash of
+   * a few ints), or `bytes`, the line after its time ({@link EventCounter}:
+   * repeated lines are neither split nor interned). Same graph. Default `ids`
+   * for a row-building builder, `bytes` for the previous one (the bench's baseline).
+   */
+  key?: "ids" | "bytes";
 }
 
-/** Defaults of {@link CompilePlanOptions}. */
-export const COMPILE_DEFAULTS: Required<CompilePlanOptions> = { dedupe: true, maxDistinct: 1 << 21 };
+/** Defaults of {@link CompilePlanOptions} (`key`: by builder, see there). */
+export const COMPILE_DEFAULTS: Required<Omit<CompilePlanOptions, "key">> = { dedupe: true, maxDistinct: 1 << 21 };
 
 /** A plan compiled against one compact builder's vertex table. */
 export interface CompiledPlan {
@@ -61,9 +70,31 @@ export interface CompiledPlan {
   /** Per artifact field, the id of its previous plain value (-1 = none): hub fields repeat, a byte compare beats a lookup. */
   readonly last: Int32Array;
   readonly fields: LineFields;
-  /** Distinct bodies pending (dedupe on), or undefined. */
+  /** Distinct bodies pending (dedupe on, key `bytes`), or undefined. */
   readonly counter: EventCounter | undefined;
+  /** Distinct id tuples pending (dedupe on, key `ids`), or undefined. */
+  readonly idCounter: IdCounter | undefined;
   readonly maxDistinct: number;
+  /**
+   * Per artifact field, the earlier field whose value it often repeats (a
+   * destination's source, by field name: `computer_destination` ->
+   * `computer_source`), or -1; both plain values (not binned).
+   */
+  readonly twinOf: Int32Array;
+  /** Per field with a twin: its id by the twin's id + 1 (0 = not seen), for equal bytes. */
+  readonly twinIds: Int32Array[];
+}
+
+/** Per field, the earlier plain field of the same name with `_source` for `_destination`, or -1. */
+function twins(plan: EventPlan): Int32Array {
+  const out = new Int32Array(plan.fields.length).fill(-1);
+  plan.fields.forEach((f, j) => {
+    if (f.kind !== "value" || !f.field.endsWith("_destination")) return;
+    const src = f.field.slice(0, -"_destination".length) + "_source";
+    const i = plan.fields.findIndex((g, k) => k < j && g.field === src && g.kind === "value");
+    out[j] = i;
+  });
+  return out;
 }
 
 /**
@@ -75,6 +106,8 @@ export function compilePlan(plan: EventPlan, builder: CompactBuilder, schema: St
   const opts = { ...COMPILE_DEFAULTS, ...options };
   if (plan.stream !== schema.stream) throw new Error(`${MODULE}: plan is for stream '${plan.stream}', schema is '${schema.stream}'`);
   const width = Math.max(1, plan.fields.length);
+  const key = options.key ?? (builder.rows ? "ids" : "bytes");
+  const twinOf = twins(plan);
   const c: CompiledPlan = {
     plan,
     builder,
@@ -86,21 +119,37 @@ export function compilePlan(plan: EventPlan, builder: CompactBuilder, schema: St
     scratch: new Int32Array(width),
     last: new Int32Array(width).fill(-1),
     fields: createLineFields(schema.fieldCount + 1),
-    counter: opts.dedupe ? new EventCounter(width) : undefined,
+    counter: opts.dedupe && key === "bytes" ? new EventCounter(width) : undefined,
+    idCounter: opts.dedupe && key === "ids" ? new IdCounter(width) : undefined,
     maxDistinct: opts.maxDistinct,
+    twinOf,
+    twinIds: Array.from(twinOf, (i) => new Int32Array(i >= 0 ? 1024 : 0)),
   };
   const counter = c.counter;
+  const set = plan.duplicates === "set";
+  const fields = plan.fields.length;
   if (counter) {
     builder.onFlush(() => flushCompiled(c));
     builder.onRelease(() => counter.release());
-    const set = plan.duplicates === "set";
-    builder.addEventSource(() => ({ fields: plan.fields.length, width: counter.width, size: counter.size, payload: counter.payload, counts: counter.counts, pairs: c.pairs, set }));
+    builder.addEventSource(() => ({ fields, width: counter.width, size: counter.size, payload: counter.payload, counts: counter.counts, countAt: 0, countStride: 1, pairs: c.pairs, set }));
+  }
+  const idc = c.idCounter;
+  if (idc) {
+    builder.onFlush(() => flushCompiled(c));
+    builder.onRelease(() => idc.release());
+    builder.addEventSource(() => ({ fields, width: idc.stride, size: idc.size, payload: idc.payload, counts: idc.countsView, countAt: idc.countAt, countStride: idc.stride >> 1, pairs: c.pairs, set }));
   }
   return c;
 }
 
 /** Adds the edges of every pending distinct body to the builder and forgets them. */
 export function flushCompiled(c: CompiledPlan): void {
+  const idc = c.idCounter;
+  if (idc !== undefined && idc.size > 0) {
+    const stride = idc.stride;
+    for (let e = 0; e < idc.size; e++) emitEdges(c, idc.payload, e * stride, idc.count(e));
+    idc.clear();
+  }
   const counter = c.counter;
   if (counter === undefined || counter.size === 0) return;
   const w = counter.width;
@@ -144,7 +193,7 @@ function parseInteger(buf: Uint8Array, s: number, e: number): number {
  * `splitFields`) into `c.fields`, into `c.ids` (-1 = dropped). Hot path.
  */
 export function internEvent(c: CompiledPlan, buf: Uint8Array): void {
-  const { ids, lineField, prefixes, binned, plan, last } = c;
+  const { ids, lineField, prefixes, binned, plan, last, twinOf, twinIds } = c;
   const table = c.builder.vertices;
   const starts = c.fields.starts;
   const ends = c.fields.ends;
@@ -170,12 +219,34 @@ export function internEvent(c: CompiledPlan, buf: Uint8Array): void {
     } else if (pandasNa && isNa(buf, s, e)) {
       id = table.internPrefixed(prefixes[i]!, NAN, 0, 3);
     } else {
+      const t = twinOf[i]!;
       const prev = last[i]!;
-      if (table.matches(prev, prefixes[i]!, buf, s, e)) id = prev;
+      if (t >= 0 && ids[t]! >= 0 && sameBytes(buf, starts[lineField[t]!]!, ends[lineField[t]!]!, s, e)) {
+        // The value of its twin field (a destination equal to its source): the id remembered for the twin's.
+        const tid = ids[t]!;
+        let map = twinIds[i]!;
+        if (tid < map.length && map[tid]! > 0) id = map[tid]! - 1;
+        else {
+          id = table.matches(prev, prefixes[i]!, buf, s, e) ? prev : table.internPrefixed(prefixes[i]!, buf, s, e);
+          if (tid >= map.length) {
+            const grown = new Int32Array(Math.max(tid + 1, map.length * 2));
+            grown.set(map);
+            twinIds[i] = map = grown;
+          }
+          map[tid] = id + 1;
+        }
+        last[i] = id;
+      } else if (table.matches(prev, prefixes[i]!, buf, s, e)) id = prev;
       else last[i] = id = table.internPrefixed(prefixes[i]!, buf, s, e);
     }
     ids[i] = id;
   }
+}
+
+function sameBytes(buf: Uint8Array, s1: number, e1: number, s2: number, e2: number): boolean {
+  if (e1 - s1 !== e2 - s2) return false;
+  for (let i = s1, j = s2; i < e1; i++, j++) if (buf[i] !== buf[j]) return false;
+  return true;
 }
 
 /** Adds the edges of one event's ids `ids[off, off + fields)` with `weight`. Hot path. */
@@ -277,6 +348,9 @@ export function addLines(
   const fields = c?.fields ?? createLineFields(fc + 1);
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   const counter = c?.counter;
+  const idc = c?.idCounter;
+  // Pre-size the id counter's table once for the whole batch (every line could be new).
+  if (idc !== undefined) idc.reserve(Math.min(count, c!.maxDistinct));
   if (counter !== undefined && count > 4096) {
     // Pre-size for half the batch's lines being new bodies (real hours repeat about half their lines).
     const half = Math.min(count >> 1, c!.maxDistinct);
@@ -312,7 +386,10 @@ export function addLines(
     }
     if (c !== undefined) {
       internEvent(c, buf);
-      if (counter !== undefined && k >= 0) {
+      if (idc !== undefined) {
+        idc.add(c.ids);
+        if (idc.size >= c.maxDistinct) flushCompiled(c);
+      } else if (counter !== undefined && k >= 0) {
         const id = counter.insert(buf, k + 1, e, h);
         const payload = counter.payload;
         const ids = c.ids;

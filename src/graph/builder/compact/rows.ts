@@ -2,15 +2,17 @@
  * Row-wise freezing of counted distinct events into CSR, without an edge hash
  * table (issue 13, "rows built directly").
  *
- * The compact fast path counts distinct event bodies ({@link EventCounter});
- * each keeps its vertex ids and its count. Instead of adding every edge of
- * every distinct event to an open-addressing edge table and then freezing the
- * table, each distinct event is listed under each of its vertices (a counting
- * sort of the incidences), and each vertex's row is summed in a dense scratch
- * array indexed by neighbour: memory is read mostly in order and no hash probe
- * is made. Edges added otherwise (`addEdge`, `absorb`, events flushed to the
- * edge table) are merged into the same rows. Rows are then renumbered in name
- * order, sorted (insertion sort for short rows) and written into the CSR arrays.
+ * The compact fast path counts distinct events ({@link IdCounter}, or
+ * {@link EventCounter} for line bodies); each keeps its vertex ids and its
+ * count. Instead of adding every edge of every distinct event to an
+ * open-addressing edge table and then freezing the table, a copy of each
+ * distinct event (count and ids) is listed under each of its vertices (a
+ * counting sort of the incidences), and each vertex's row is summed in a dense
+ * scratch array indexed by neighbour: rows read their events in order and no
+ * hash probe is made. Edges added otherwise (`addEdge`, `absorb`, events flushed
+ * to the edge table) are merged into the same rows. The rows are symmetric, so
+ * distributing each row, taken in name order, into the rows of its targets
+ * writes the CSR arrays renumbered and sorted in one pass (a transpose), no sort.
  *
  * Hub factoring: the few vertices listed under very many distinct events (the
  * measured cardinality: at least {@link HUB_MIN_EVENTS} events, the
@@ -41,15 +43,18 @@ export const MAX_HUBS = 128;
 
 /** Pending counted events of one compiled plan, as {@link rowsToCsr} reads them. */
 export interface EventRowsSource {
-  /** Artifact fields per event (payload ids per event = `width`). */
+  /** Artifact fields per event. */
   readonly fields: number;
+  /** Payload int32 words per event (>= `fields`). */
   readonly width: number;
   /** Distinct events pending. */
   readonly size: number;
-  /** `width` vertex ids per event, -1 = dropped. */
+  /** Event e's vertex ids at `payload[e * width, e * width + fields)`, -1 = dropped. */
   readonly payload: Int32Array;
-  /** Count (weight) per event. */
+  /** Event e's count (weight) at `counts[countAt + e * countStride]`. */
   readonly counts: Float64Array;
+  readonly countAt: number;
+  readonly countStride: number;
   /** Flattened field index pairs, or undefined for a clique over the fields. */
   readonly pairs: Int32Array | undefined;
   /** Duplicates counted as a set (see `ArchOptions.duplicates`). */
@@ -58,7 +63,11 @@ export interface EventRowsSource {
 
 // Scratch reused across calls (grown, never shrunk).
 let iStart = new Uint32Array(0); // incidence row starts, by vertex (n0 + 1)
-let iEvent = new Int32Array(0); // incidence: event index (global over sources)
+// Incidence records: per incidence, the event's count (one float64) then, with several sources,
+// its source index, then its `width` payload ids (int32), `stride` int32 words each.
+let recBuf = new ArrayBuffer(0);
+let recF = new Float64Array(recBuf);
+let recI = new Int32Array(recBuf);
 let acc = new Float64Array(0); // dense row accumulator, by old id
 let stamp = new Int32Array(0); // touched mark (row id + 1), by old id
 let touched = new Int32Array(0); // neighbours of the current row
@@ -74,7 +83,7 @@ let rowEnd = new Uint32Array(0);
 let hubSideHub = new Int32Array(0); // transposed entity -> hub entries
 let hubSideOther = new Int32Array(0);
 let hubSideWeight = new Float64Array(0);
-let wByNew = new Float64Array(0);
+let cursor = new Uint32Array(0); // output fill position, by new id
 
 function capInt32(a: Int32Array, n: number): Int32Array {
   return a.length >= n ? a : new Int32Array(Math.max(n, a.length * 2));
@@ -101,13 +110,6 @@ export function rowsToCsr(
   sortIds: (ids: number[]) => number[],
 ): Csr {
   const n0 = names.length;
-  // Global event numbering: source s's events are base[s] .. base[s] + size.
-  const base: number[] = [];
-  let nev = 0;
-  for (const s of sources) {
-    base.push(nev);
-    nev += s.size;
-  }
   // Incidences: each event under each distinct vertex of it (counting sort by vertex).
   iStart = capUint32(iStart, n0 + 1);
   const start = iStart;
@@ -145,8 +147,19 @@ export function rowsToCsr(
     start[v + 1] = 0;
   }
   for (let v = 0; v < n0; v++) start[v + 1]! += start[v]!;
-  iEvent = capInt32(iEvent, ninc);
-  const inc = iEvent;
+  // Each incidence gets a copy of its event (count, source, ids), so that rows read memory in order.
+  let maxFields = 0;
+  for (const s of sources) maxFields = Math.max(maxFields, s.fields);
+  const multi = sources.length > 1 ? 1 : 0;
+  const idsAt = 2 + multi;
+  const stride = (idsAt + maxFields + 1) & ~1; // even: counts stay float64-aligned
+  if (recI.length < ninc * stride) {
+    recBuf = new ArrayBuffer(Math.max(ninc * stride, Math.floor(recI.length * 0.75) * 2) * 4); // whole float64s
+    recF = new Float64Array(recBuf);
+    recI = new Int32Array(recBuf);
+  }
+  const rf = recF;
+  const ri = recI;
   {
     // Fill with a moving cursor per vertex (start shifted by one, restored below).
     for (let si = 0; si < sources.length; si++) {
@@ -154,15 +167,19 @@ export function rowsToCsr(
       const w = s.width;
       const nf = s.fields;
       const p = s.payload;
-      const b = base[si]!;
-      for (let e = 0, o = 0; e < s.size; e++, o += w) {
+      const counts = s.counts;
+      const cs = s.countStride;
+      for (let e = 0, o = 0, co = s.countAt; e < s.size; e++, o += w, co += cs) {
         for (let i = 0; i < nf; i++) {
           const id = p[o + i]!;
           if (id < 0) continue;
           let dup = false;
           for (let j = 0; j < i; j++) if (p[o + j] === id) dup = true;
           if (dup || hub[id]! >= 0) continue;
-          inc[start[id]!++] = b + e;
+          const r = start[id]!++ * stride;
+          rf[r >> 1] = counts[co]!;
+          if (multi) ri[r + 2] = si;
+          for (let j = 0, q = r + idsAt; j < nf; j++, q++) ri[q] = p[o + j]!;
         }
       }
     }
@@ -225,8 +242,9 @@ export function rowsToCsr(
       const p = s.payload;
       const pairs = s.pairs;
       const counts = s.counts;
-      for (let e = 0, o = 0; e < s.size; e++, o += w) {
-        const c = counts[e]!;
+      const cs = s.countStride;
+      for (let e = 0, o = 0, co = s.countAt; e < s.size; e++, o += w, co += cs) {
+        const c = counts[co]!;
         if (pairs === undefined) {
           let nh = 0;
           let kept = 0;
@@ -292,21 +310,16 @@ export function rowsToCsr(
     hubSideOther = new Int32Array(2 * n0);
     hubSideWeight = new Float64Array(2 * n0);
   }
-  // Source of each global event: sources are few, so a linear scan of `base`.
-  const ns = sources.length;
+  const s0 = sources[0]!;
   for (let u = 0; u < n0; u++) {
     if (hub[u]! >= 0) continue;
     const tag = u + 1;
     let nt = 0;
-    for (let k = start[u]!, end = start[u + 1]!; k < end; k++) {
-      const g = inc[k]!;
-      let si = ns - 1;
-      while (base[si]! > g) si--;
-      const s = sources[si]!;
-      const e = g - base[si]!;
-      const c = s.counts[e]!;
-      const p = s.payload;
-      const o = e * s.width;
+    for (let k = start[u]!, end = start[u + 1]!, r = k * stride; k < end; k++, r += stride) {
+      const s = multi ? sources[ri[r + 2]!]! : s0;
+      const c = rf[r >> 1]!;
+      const p = ri;
+      const o = r + idsAt;
       const nf = s.fields;
       const pairs = s.pairs;
       if (pairs === undefined) {
@@ -472,50 +485,40 @@ export function rowsToCsr(
     nnz += nside + H * H; // upper bound of the space used (rows are read by begin/end)
   }
 
-  // Pass 2: kept vertices in name order; rows renumbered, sorted, written.
+  // Pass 2: kept vertices in name order. The rows are symmetric (entry v of row u has the same
+  // weight as entry u of row v: the same increments in the same order), so distributing each row
+  // u, taken in ascending new id, into the rows of its targets writes every row renumbered and
+  // already sorted: one pass, no sort.
   let order: number[] = [];
-  let total = 0;
-  for (let u = 0; u < n0; u++) {
-    if (re[u]! > rb[u]!) {
-      order.push(u);
-      total += re[u]! - rb[u]!;
-    }
-  }
+  for (let u = 0; u < n0; u++) if (re[u]! > rb[u]!) order.push(u);
   order = sortIds(order);
   const n = order.length;
   newId = capInt32(newId, n0);
   const nid = newId;
-  for (let i = 0; i < n; i++) nid[order[i]!] = i;
-  wByNew = capFloat64(wByNew, n);
-  const wb = wByNew;
   const offsets = new Uint32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const u = order[i]!;
+    nid[u] = i;
+    offsets[i + 1] = offsets[i]! + (re[u]! - rb[u]!);
+  }
+  const total = offsets[n]!;
+  cursor = capUint32(cursor, n);
+  const cur = cursor;
+  cur.set(offsets.subarray(0, n));
   const targets = new Uint32Array(total);
   const weights = new Float64Array(total);
   const tt = tTarget;
   const tw = tWeight;
-  let q = 0;
   for (let i = 0; i < n; i++) {
     const u = order[i]!;
-    const s0 = q;
     for (let k = rb[u]!, end = re[u]!; k < end; k++) {
-      const v = nid[tt[k]!]!;
-      wb[v] = tw[k]!;
-      targets[q++] = v;
+      const at = cur[nid[tt[k]!]!]!++;
+      targets[at] = i;
+      weights[at] = tw[k]!;
     }
-    const len = q - s0;
-    if (len <= 24) {
-      for (let x = s0 + 1; x < q; x++) {
-        const key = targets[x]!;
-        let y = x - 1;
-        while (y >= s0 && targets[y]! > key) {
-          targets[y + 1] = targets[y]!;
-          y--;
-        }
-        targets[y + 1] = key;
-      }
-    } else targets.subarray(s0, q).sort();
-    for (let k = s0; k < q; k++) weights[k] = wb[targets[k]!]!;
-    offsets[i + 1] = q;
+  }
+  for (let i = 0; i < n; i++) {
+    if (cur[i] !== offsets[i + 1]) throw new Error(`${MODULE}: row ${i} is not symmetric`);
   }
   return { names: order.map((i) => names[i]!), offsets, targets, weights };
 }

@@ -1,0 +1,212 @@
+/**
+ * Distinct events counted on their interned vertex ids (issue 13, "distinct
+ * events counted on interned ids rather than line bytes").
+ *
+ * An event's edges depend on its artifact ids only, so events with the same
+ * ids add the same edges: counting distinct id tuples, each with its count,
+ * gives exactly the graph of adding every event (as {@link EventCounter} does
+ * for distinct line bodies). A lookup hashes `width` ints instead of a line's
+ * bytes and compares the tuple in its entry's row, which also holds the count:
+ * one row per entry, `stride` int32 words, the ids then (float64-aligned) the
+ * count, so a repeated event touches its hash slot and one row. The hash table
+ * is sized once per batch ({@link IdCounter.reserve}) and, with the rows,
+ * given back for reuse by later counters of the thread ({@link IdCounter.release}).
+ *
+ * Source: open addressing with linear probing (Knuth, TAOCP vol. 3, 6.4);
+ * MurmurHash3 mixing (Appleby, public domain).
+ */
+
+const MODULE = "telemetry-lab/graph/builder/compact/id-counter";
+
+interface Released {
+  rows: ArrayBuffer;
+  slots: Int32Array;
+}
+
+/** Arrays given back by {@link IdCounter.release} (at most {@link POOL_SIZE}). */
+const POOL: Released[] = [];
+const POOL_SIZE = 8;
+
+/**
+ * @example
+ * const c = new IdCounter(2);
+ * c.add(Int32Array.of(3, 5)); // 0 (new entry)
+ * c.add(Int32Array.of(3, 5)); // 0 (count 2)
+ * c.size; // 1
+ * c.count(0); // 2
+ */
+export class IdCounter {
+  /** Ids per entry. */
+  readonly width: number;
+  /** Int32 words per entry row: `width` ids, padding to even, the count (float64). */
+  readonly stride: number;
+  /** Float64 index of entry 0's count in {@link IdCounter.countsView}; entry e's is `countAt + e * stride / 2`. */
+  readonly countAt: number;
+  private buffer: ArrayBuffer;
+  /** Entry rows as int32 (ids at `e * stride`). */
+  payload: Int32Array;
+  /** Entry rows as float64 (counts). */
+  countsView: Float64Array;
+  private cap: number;
+  /** Two ints per slot: entry + 1 (0 = empty), the tuple's hash. */
+  private slots: Int32Array;
+  private mask: number;
+  private n = 0;
+
+  constructor(width: number, expected = 1024) {
+    if (!(Number.isInteger(width) && width >= 1)) throw new Error(`${MODULE}: width must be a positive integer, got ${width}`);
+    this.width = width;
+    this.stride = (width + 1 + 2) & ~1;
+    this.countAt = ((width + 1) & ~1) >> 1;
+    let cap = 16;
+    while (cap < expected * 2) cap *= 2;
+    this.slots = new Int32Array(2 * cap);
+    this.mask = cap - 1;
+    this.buffer = new ArrayBuffer(expected * this.stride * 4);
+    this.payload = new Int32Array(this.buffer);
+    this.countsView = new Float64Array(this.buffer);
+    this.cap = expected;
+  }
+
+  /** Number of distinct tuples. */
+  get size(): number {
+    return this.n;
+  }
+
+  /** Bytes held. */
+  get byteLength(): number {
+    return this.buffer.byteLength + this.slots.byteLength;
+  }
+
+  /** Count of entry `e`. */
+  count(e: number): number {
+    return this.countsView[this.countAt + e * (this.stride >> 1)]!;
+  }
+
+  /** Counts `ids[0, width)` once more; returns its entry. Hot path. */
+  add(ids: Int32Array): number {
+    const w = this.width;
+    let h = 0x2f693b7d;
+    for (let i = 0; i < w; i++) {
+      let k = Math.imul(ids[i]!, 0xcc9e2d51);
+      k = (k << 15) | (k >>> 17);
+      h ^= Math.imul(k, 0x1b873593);
+      h = (h << 13) | (h >>> 19);
+      h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+    }
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    const pl = this.payload;
+    const stride = this.stride;
+    const slots = this.slots;
+    const mask = this.mask;
+    let p = h & mask;
+    for (;;) {
+      const e1 = slots[2 * p]!;
+      if (e1 === 0) break;
+      if (slots[2 * p + 1] === h) {
+        const o = (e1 - 1) * stride;
+        let i = 0;
+        while (i < w && pl[o + i] === ids[i]) i++;
+        if (i === w) {
+          this.countsView[(o >> 1) + this.countAt]!++;
+          return e1 - 1;
+        }
+      }
+      p = (p + 1) & mask;
+    }
+    const e = this.n;
+    if (e >= this.cap) this.growEntries();
+    const o = e * stride;
+    const rows = this.payload;
+    for (let i = 0; i < w; i++) rows[o + i] = ids[i]!;
+    this.countsView[(o >> 1) + this.countAt] = 1;
+    slots[2 * p] = e + 1;
+    slots[2 * p + 1] = h;
+    this.n = e + 1;
+    if (this.n * 2 > this.mask + 1) this.rehash((this.mask + 1) * 2);
+    return e;
+  }
+
+  /** Makes room for `entries` more tuples without growing on the way (only ever grows). */
+  reserve(entries: number): void {
+    const need = this.n + entries;
+    if (this.cap < need) this.growEntries(need);
+    let cap = this.mask + 1;
+    while (cap < need * 2) cap *= 2;
+    if (cap > this.mask + 1) this.rehash(cap);
+  }
+
+  private growEntries(min = 0): void {
+    const cap = Math.max(16, this.cap * 2, min);
+    const buffer = new ArrayBuffer(cap * this.stride * 4);
+    new Int32Array(buffer).set(this.payload.subarray(0, this.n * this.stride));
+    this.buffer = buffer;
+    this.payload = new Int32Array(buffer);
+    this.countsView = new Float64Array(buffer);
+    this.cap = cap;
+  }
+
+  private rehash(cap: number): void {
+    const old = this.slots;
+    // A released table of the right size when there is one (same results: only capacities differ).
+    let slots: Int32Array | undefined;
+    for (let i = 0; i < POOL.length; i++) {
+      if (POOL[i]!.slots.length === 2 * cap) {
+        slots = POOL[i]!.slots;
+        POOL[i]!.slots = new Int32Array(0);
+        slots.fill(0);
+        break;
+      }
+    }
+    slots ??= new Int32Array(2 * cap);
+    const mask = cap - 1;
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i] === 0) continue;
+      let p = old[i + 1]! & mask;
+      while (slots[2 * p] !== 0) p = (p + 1) & mask;
+      slots[2 * p] = old[i]!;
+      slots[2 * p + 1] = old[i + 1]!;
+    }
+    this.slots = slots;
+    this.mask = mask;
+    if (this.n === 0 && this.cap < cap >> 1) this.takeRows(cap >> 1);
+  }
+
+  /** Takes released rows of at least `entries` entries when there are some (before the first entry). */
+  private takeRows(entries: number): void {
+    const bytes = entries * this.stride * 4;
+    for (let i = 0; i < POOL.length; i++) {
+      const r = POOL[i]!.rows;
+      if (r.byteLength >= bytes) {
+        POOL[i]!.rows = new ArrayBuffer(0);
+        this.buffer = r;
+        this.payload = new Int32Array(r);
+        this.countsView = new Float64Array(r);
+        this.cap = Math.floor(r.byteLength / (this.stride * 4));
+        break;
+      }
+    }
+    for (let i = POOL.length - 1; i >= 0; i--) if (POOL[i]!.rows.byteLength === 0 && POOL[i]!.slots.length === 0) POOL.splice(i, 1);
+  }
+
+  /** Forgets every entry and gives the arrays back for reuse by later counters of this thread. */
+  release(): void {
+    POOL.push({ rows: this.buffer, slots: this.slots });
+    if (POOL.length > POOL_SIZE) POOL.shift();
+    this.slots = new Int32Array(2 * 16);
+    this.mask = 15;
+    this.buffer = new ArrayBuffer(16 * this.stride * 4);
+    this.payload = new Int32Array(this.buffer);
+    this.countsView = new Float64Array(this.buffer);
+    this.cap = 16;
+    this.n = 0;
+  }
+
+  /** Forgets every entry (keeps the allocated memory). */
+  clear(): void {
+    this.slots.fill(0);
+    this.n = 0;
+  }
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { IdCounter } from "../../../../src/graph/builder/compact/id-counter.js";
+
+describe("IdCounter", () => {
+  it("counts distinct tuples, through growth, reserve, clear and release", () => {
+    for (const width of [1, 2, 7, 8]) {
+      const c = new IdCounter(width, 4);
+      const ids = new Int32Array(width);
+      const expected = new Map<string, number>();
+      for (let r = 0; r < 3000; r++) {
+        for (let i = 0; i < width; i++) ids[i] = ((r * 7919 + i * 31) % 97) - (i === 0 ? 1 : 0);
+        const key = Array.from(ids).join(",");
+        const e = c.add(ids);
+        expected.set(key, (expected.get(key) ?? 0) + 1);
+        expect(Array.from(c.payload.subarray(e * c.stride, e * c.stride + width)).join(",")).toBe(key);
+      }
+      expect(c.size).toBe(expected.size);
+      let total = 0;
+      for (let e = 0; e < c.size; e++) {
+        const key = Array.from(c.payload.subarray(e * c.stride, e * c.stride + width)).join(",");
+        expect(c.count(e)).toBe(expected.get(key));
+        total += c.count(e);
+      }
+      expect(total).toBe(3000);
+      c.clear();
+      expect(c.size).toBe(0);
+      c.reserve(100);
+      expect(c.add(ids)).toBe(0);
+      expect(c.add(ids)).toBe(0);
+      expect(c.count(0)).toBe(2);
+      c.release();
+      // A later counter takes the released arrays: same results.
+      const d = new IdCounter(width);
+      d.reserve(50);
+      expect(d.size).toBe(0);
+      expect(d.add(ids)).toBe(0);
+      expect(d.count(0)).toBe(1);
+    }
+  });
+
+  it("rejects a width that is not a positive integer", () => {
+    expect(() => new IdCounter(0)).toThrow(/^telemetry-lab\/graph\/builder\/compact\/id-counter: width/);
+  });
+});
