@@ -25,7 +25,7 @@ PEAKS_DIR ?= data/peaks
 
 CLI := ./bin/telemetry-lab.js
 
-.PHONY: help setup jupyter build data test typecheck unit notebooks run-notebook bench lab clean distclean
+.PHONY: help setup jupyter redis build data test typecheck unit notebooks run-notebook bench lab clean distclean
 
 help:
 	@echo "make notebooks   generate the default data sets if missing, execute every notebook in place, export HTML to build/html"
@@ -70,14 +70,26 @@ $(PEAKS_DIR)/truth/waves.json: | dist/.telemetry-lab-stamp
 	rm -f $(PEAKS_DIR)/waves.json
 	$(CLI) peaks synth --out $(PEAKS_DIR)
 
+# redis-server for the BullMQ engine's tests and bench (each starts its own on a free
+# loopback port and stops it; nothing is left running).
+redis:
+	@command -v redis-server >/dev/null 2>&1 && exit 0; \
+	if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing redis-server from Debian's packages ..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null \
+	    || { echo "make: apt-get could not install redis-server"; exit 1; }; \
+	else \
+	  echo "make: redis-server is missing (the BullMQ engine's tests skip without it): install Debian's 'redis-server'"; \
+	fi
+
 typecheck: node_modules/.telemetry-lab-stamp
 	npx tsc -p tsconfig.json --noEmit
 
-unit: setup
+unit: setup redis
 	TZ=$(TEST_TZ) npx vitest run
 
 # Type-check, unit tests, notebooks; every stage runs, then the total.
-test: setup data
+test: setup redis data
 	@mkdir -p build/test; rm -f build/test/vitest.json build/test/notebooks.json; \
 	status=0; typecheck=0; \
 	echo "== type-check"; npx tsc -p tsconfig.json --noEmit || { status=1; typecheck=1; }; \
@@ -97,7 +109,7 @@ run-notebook: setup data
 	@test -n "$(NB)" || { echo "usage: make run-notebook NB=notebooks/<path>.ipynb"; exit 2; }
 	$(PYTHON) notebooks/jupyter/run.py --inplace --timeout $(CELL_TIMEOUT) --html-dir build/html $(NB)
 
-bench: setup
+bench: setup redis
 	@for b in $$(ls dist/bench/*.js 2>/dev/null | LC_ALL=C sort); do \
 	  echo "== $$b"; node --expose-gc $$b $(BENCH_ARGS) || exit 1; \
 	done

@@ -14,6 +14,8 @@ export interface CliGroup {
   summary: string;
   /** Loads the group module; its `run` returns the process exit code. */
   load: () => Promise<{ run(argv: string[]): Promise<number> }>;
+  /** The command handles SIGINT / SIGTERM itself (a long-running worker). Default false. */
+  ownSignals?: boolean;
 }
 
 export const GROUPS: Record<string, CliGroup> = {
@@ -32,6 +34,11 @@ export const GROUPS: Record<string, CliGroup> = {
   graph: {
     summary: "artifact graph files: `export`",
     load: () => import("./graph.js"),
+  },
+  worker: {
+    summary: "run the jobs of `lanl graphs|roles|detect --engine bullmq` from a Redis queue (`worker --redis URL`)",
+    load: () => import("./worker.js"),
+    ownSignals: true,
   },
   verify: {
     summary: "check a LANL data folder: partitions, graphs, leftovers (`verify DIR`)",
@@ -66,7 +73,7 @@ export async function main(argv: string[]): Promise<number> {
   const mod = await entry.load();
   // SIGINT / SIGTERM while a command runs: its stages' clean-ups, one line, exit 130 / 143 (io/signals.ts).
   const command = rest[0] !== undefined && !rest[0].startsWith("-") ? `${group} ${rest[0]}` : group;
-  const uninstall = installInterruptHandlers(`telemetry-lab ${command}`);
+  const uninstall = entry.ownSignals ? () => undefined : installInterruptHandlers(`telemetry-lab ${command}`);
   try {
     return await mod.run(rest);
   } catch (err) {

@@ -23,62 +23,29 @@ import { basename, dirname, join } from "node:path";
 import { once } from "node:events";
 import { createGzip } from "node:zlib";
 import { writeFileAtomic, removeStaleTemporaries, tempPathFor } from "../io/atomic.js";
-import { readParquet, writeParquet, type ParquetTable } from "../io/parquet.js";
+import { readParquet } from "../io/parquet.js";
 import { createProgress } from "../notebook/progress.js";
 import { readRedteam, type RedteamEvent } from "../lanl/redteam.js";
 import { formatIsoUtc, parseIsoUtc } from "../time/interval.js";
 import { getArch } from "../graph/arch/registry.js";
-import { readGraph } from "../graph/format/tlg.js";
-import { graphFile, intervalSecondsOf, partitionsRoot } from "../graph/pipeline/layout.js";
+import { intervalSecondsOf, partitionsRoot } from "../graph/pipeline/layout.js";
 import { planGraphs } from "../graph/pipeline/pipeline.js";
 import { partitionLanl } from "../partition/partition.js";
 import { embedRoles, type RolesOptions, type RolesRun } from "../embedding/pipeline/pipeline.js";
-import { verifiedOutput, sidecarPath } from "../embedding/pipeline/task.js";
+import { verifiedOutput } from "../embedding/pipeline/task.js";
 import { crc32 } from "../graph/format/crc32.js";
-import { readRoleFrame, type RoleFrame, type ScoreFrame } from "../dynamics/frame.js";
-import { RoleChangeScorer } from "../dynamics/role-change.js";
-import { Standardizer } from "../dynamics/standardize.js";
-import { TransitionScorer } from "../dynamics/transition.js";
-import { residualScores } from "../dynamics/residual.js";
-import { NoveltyScorer } from "../dynamics/novelty.js";
-import { combineScores } from "../dynamics/combine.js";
+import type { ScoreFrame } from "../dynamics/frame.js";
+import { LocalEngine } from "../engine/local.js";
+import type { Task } from "../engine/task.js";
+import { DEFAULT_DETECTOR, DETECTOR_NAMES, type DetectorName, type ScoresResult, type ScoresTask } from "./scores.js";
 import { groundTruth } from "./labels.js";
 import { controlSeries, CONTROL_NAMES, ntlmIndicator } from "./controls.js";
 import { evaluate, formatEvaluation, labelArtefacts, type Evaluation, type EvaluationRow } from "./evaluate.js";
 
 const MODULE = "telemetry-lab/evaluation/detect";
 
-/** The detector configurations. */
-export type DetectorName =
-  | "role-change"
-  | "role-static"
-  | "role-ewma"
-  | "role-seasonal"
-  | "role-change-robust-z"
-  | "transition"
-  | "nmf-residual"
-  | "roles+novelty";
+export { DetectorBank, DEFAULT_DETECTOR, DETECTORS, DETECTOR_NAMES, runScoresTask, type DetectorName, type ScoresResult, type ScoresTask } from "./scores.js";
 
-/** What each detector computes (printed by `lanl detect --help` and the notebook). */
-export const DETECTORS: Readonly<Record<DetectorName, string>> = Object.freeze({
-  "role-change": "L1 distance between a vertex's role mix and its previous interval's (consecutive role change)",
-  "role-static": "L1 distance to the vertex's mean role mix over the training span (static baseline)",
-  "role-ewma": "L1 distance to an EWMA of the vertex's past role mixes (alpha 0.1 per interval)",
-  "role-seasonal": "L1 distance to the vertex's mean role mix at the same hour of day over the previous 7 days",
-  "role-change-robust-z": "robust z (median, 1.4826 MAD) of the consecutive role change against the vertex's own history",
-  transition: "residual of a global role-transition matrix learned on the training span (DBMM-style)",
-  "nmf-residual": "NMF reconstruction residual of the vertex's features on the fixed basis, relative to its size (fits no known role)",
-  "roles+novelty": "rank-normalised sum of role-static and the number of the vertex's neighbours new to it (first-seen edges)",
-});
-
-/** Every detector, in the order of the score tables' columns. */
-export const DETECTOR_NAMES: readonly DetectorName[] = Object.freeze(Object.keys(DETECTORS) as DetectorName[]);
-
-/**
- * The default score: the configuration with the best entity-interval AP on the default data
- * set's evaluation (notebook 04 shows the table it was chosen from).
- */
-export const DEFAULT_DETECTOR: DetectorName = "roles+novelty";
 
 /** Options of {@link detect}: the roles stage's options (its `train` is the detection's training span), plus these. */
 export interface DetectOptions extends Omit<RolesOptions, "train"> {
@@ -133,47 +100,6 @@ function span(text: string, what: string): { start: string; end: string } {
   const parts = text.split("/");
   if (parts.length !== 2) throw new Error(`${MODULE}: --${what} must be START/END (ISO instants), got '${text}'`);
   return { start: formatIsoUtc(parseIsoUtc(parts[0]!)), end: formatIsoUtc(parseIsoUtc(parts[1]!)) };
-}
-
-/**
- * The streaming scorers of every detector, fed one interval at a time (its role frame and
- * its graph, in time order).
- *
- * @example
- * const bank = new DetectorBank("2015-01-07T21:00:00");
- * const scores = bank.push(readRoleFrame(rolesPath), readGraph(graphPath));
- * scores["roles+novelty"]; // Float64Array, one score per vertex of the frame
- */
-export class DetectorBank {
-  private readonly change = new RoleChangeScorer({ distance: "l1", baseline: "previous" });
-  private readonly staticDev: RoleChangeScorer;
-  private readonly ewma = new RoleChangeScorer({ distance: "l1", baseline: "ewma", alpha: 0.1 });
-  private readonly seasonal = new RoleChangeScorer({ distance: "l1", baseline: "seasonal", season: "day", periods: 7 });
-  private readonly changeZ = new RoleChangeScorer({ distance: "l1", baseline: "previous" });
-  private readonly z = new Standardizer({ method: "robust", history: "expanding" });
-  private readonly transition: TransitionScorer;
-  private readonly novelty = new NoveltyScorer();
-
-  constructor(trainEnd: string) {
-    this.staticDev = new RoleChangeScorer({ distance: "l1", baseline: "static", trainEnd });
-    this.transition = new TransitionScorer({ trainEnd });
-  }
-
-  push(frame: RoleFrame, graph: ReturnType<typeof readGraph>): Record<DetectorName, Float64Array> {
-    const staticScores = this.staticDev.push(frame);
-    const novelty = this.novelty.push({ start: frame.start, graph });
-    const newNeighbours: ScoreFrame = { start: frame.start, nodes: novelty.nodes, scores: novelty.newNeighbours };
-    return {
-      "role-change": this.change.push(frame).scores,
-      "role-static": staticScores.scores,
-      "role-ewma": this.ewma.push(frame).scores,
-      "role-seasonal": this.seasonal.push(frame).scores,
-      "role-change-robust-z": this.z.push(this.changeZ.push(frame)).scores,
-      transition: this.transition.push(frame).scores,
-      "nmf-residual": residualScores(frame, { relativeTo: "scale" }).scores,
-      "roles+novelty": combineScores([staticScores, newNeighbours]).scores,
-    };
-  }
 }
 
 /**
@@ -278,25 +204,27 @@ export async function detect(dir: string, options: DetectOptions = {}): Promise<
   let written = 0;
   const reused = verified.filter((v) => v !== undefined).length;
   if (reused < starts.length) {
-    const key = { intervalSeconds: plan.intervalSeconds, start: plan.start, end: plan.end, arch: plan.archFolder };
-    const bank = new DetectorBank(train.end);
-    const p = createProgress({ label: `scores ${plan.archFolder} (${DETECTOR_NAMES.length} detectors)`, total: starts.length, unit: "intervals", quiet });
-    for (let i = 0; i < starts.length; i++) {
-      const start = starts[i]!;
-      const frame = readRoleFrame(join(roles.rolesDir, `${start}.parquet`));
-      const graph = readGraph(graphFile(plan.dir, key, start));
-      if (graph.names.length !== frame.nodes.length) throw new Error(`${MODULE}: ${start}: the roles table has ${frame.nodes.length} vertices, the graph ${graph.names.length}`);
-      const scores = bank.push(frame, graph);
-      if (verified[i] === undefined) {
-        const table: ParquetTable = { columns: [{ name: "node", type: "string", values: frame.nodes as string[] }, ...DETECTOR_NAMES.map((d) => ({ name: d, type: "double" as const, values: scores[d] }))] };
-        const path = join(scoresDir, `${start}.parquet`);
-        writeParquet(path, table);
-        const bytes = readFileSync(path);
-        writeFileAtomic(sidecarPath(path), JSON.stringify({ kind: "scores", start, rows: frame.nodes.length, columns: table.columns.length, config, bytes: bytes.length, crc32: crc32(bytes) }) + "\n");
-        written++;
-      }
-      p.add(1);
+    // The scores are a recurrence over the intervals: one task scores the whole frame, in order.
+    const input: ScoresTask = { graphsDir: plan.graphsDir, rolesDir: roles.rolesDir, scoresDir, starts, trainEnd: train.end, config };
+    const task: Task<ScoresTask> = { stage: "scores", experiment: plan.experimentDir, interval: `${plan.start}/${plan.end}`, input };
+    const engine = options.engine ?? new LocalEngine(0);
+    const p = createProgress({ label: `scores ${plan.archFolder} (${DETECTOR_NAMES.length} detectors, ${engine.kind})`, total: starts.length, unit: "intervals", quiet });
+    let seen = 0;
+    try {
+      const [r] = await engine.runAll<ScoresResult>([task], {
+        onProgress: (_t, done) => {
+          if (typeof done === "number" && done > seen) p.add(done - seen);
+          seen = Math.max(seen, typeof done === "number" ? done : 0);
+        },
+      });
+      written = r!.written;
+      if (seen < starts.length) p.add(starts.length - seen);
+    } catch (err) {
+      throw new Error(`${MODULE}: ${scoresDir}: ${(err as Error).message}`);
+    } finally {
+      if (options.engine === undefined) await engine.close();
     }
+    removeStaleTemporaries(scoresDir);
     p.finish(`${written} score tables written, ${reused} verified from an earlier run`);
   }
   const testStarts = starts.filter((s) => s >= test.start && s < test.end);

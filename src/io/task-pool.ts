@@ -5,8 +5,8 @@
  * is structured-cloneable data, and the worker module answers it with the same
  * function the inline path calls, so the output never depends on `jobs`.
  *
- * Worker protocol (see `serveTasks`): message in `{ id, task }`, message out
- * `{ id, result }` or `{ id, error }`.
+ * Worker protocol (see `serveTasks`): message in `{ id, task }`, messages out
+ * `{ id, progress }` (any number, optional), then `{ id, result }` or `{ id, error }`.
  *
  * Source: Node.js `worker_threads`; the classic bounded worker-pool pattern.
  */
@@ -20,13 +20,14 @@ interface Queued<T, R> {
   task: T;
   resolve: (r: R) => void;
   reject: (e: Error) => void;
+  onProgress?: (progress: unknown) => void;
 }
 
 /**
  * Runs tasks on `jobs` worker threads loaded from a compiled module, or inline.
  *
  * @example
- * const pool = new TaskPool(2, "src/graph/pipeline/worker", runIntervalTask);
+ * const pool = new TaskPool(2, "src/engine/thread", runTask);
  * const r = await pool.run(task);
  * await pool.close();
  */
@@ -40,22 +41,26 @@ export class TaskPool<T, R> {
 
   /**
    * @param jobs worker threads (0: run inline, one task after the other)
-   * @param workerModule the worker's module path without extension, e.g. `src/graph/pipeline/worker`
+   * @param workerModule the worker's module path without extension, e.g. `src/engine/thread`
    * @param runInline the task function, used when `jobs` is 0
    */
   constructor(
     readonly jobs: number,
     workerModule: string,
-    private readonly runInline: (task: T) => Promise<R>,
+    private readonly runInline: (task: T, report: (progress: unknown) => void) => Promise<R>,
   ) {
     if (!Number.isSafeInteger(jobs) || jobs < 0) throw new Error(`${MODULE}: jobs must be a non-negative integer, got ${jobs}`);
     if (jobs === 0) return;
     const file = compiledModule(workerModule);
     for (let i = 0; i < jobs; i++) {
       const w = new Worker(file);
-      w.on("message", (msg: { id: number; result?: R; error?: string }) => {
+      w.on("message", (msg: { id: number; result?: R; error?: string; progress?: unknown }) => {
         const q = this.running[i];
         if (q === undefined || q.id !== msg.id) return;
+        if ("progress" in msg) {
+          q.onProgress?.(msg.progress);
+          return;
+        }
         this.running[i] = undefined;
         if (msg.error !== undefined) q.reject(new Error(msg.error));
         else q.resolve(msg.result!);
@@ -68,6 +73,11 @@ export class TaskPool<T, R> {
       this.workers.push(w);
       this.running.push(undefined);
     }
+  }
+
+  /** Whether a worker died (the pool then refuses every task; make a new one). */
+  get broken(): boolean {
+    return this.failure !== undefined;
   }
 
   private fail(err: Error): void {
@@ -88,16 +98,16 @@ export class TaskPool<T, R> {
     }
   }
 
-  /** Runs one task; resolves with its result. */
-  run(task: T): Promise<R> {
+  /** Runs one task; resolves with its result. `onProgress` receives what the task reports on the way. */
+  run(task: T, onProgress?: (progress: unknown) => void): Promise<R> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.jobs === 0) {
-      const p = this.inline.then(() => this.runInline(task));
+      const p = this.inline.then(() => this.runInline(task, (x) => onProgress?.(x)));
       this.inline = p.catch(() => undefined);
       return p;
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, task, resolve, reject });
+      this.queue.push({ id: this.nextId++, task, resolve, reject, onProgress });
       this.dispatch();
     });
   }
@@ -111,18 +121,19 @@ export class TaskPool<T, R> {
 }
 
 /**
- * The worker side: answers `{ id, task }` messages with `fn(task)`. Call it at the top
- * level of a worker module; it does nothing outside a worker thread.
+ * The worker side: answers `{ id, task }` messages with `fn(task, report)`; what the task
+ * passes to `report` reaches the caller's `onProgress`. Call it at the top level of a
+ * worker module; it does nothing outside a worker thread.
  *
  * @example
- * // src/graph/pipeline/worker.ts
- * serveTasks(runIntervalTask);
+ * // src/engine/thread.ts
+ * serveTasks(runTask);
  */
-export function serveTasks<T, R>(fn: (task: T) => Promise<R>): void {
+export function serveTasks<T, R>(fn: (task: T, report: (progress: unknown) => void) => Promise<R>): void {
   if (!parentPort) return;
   const port = parentPort;
   port.on("message", (msg: { id: number; task: T }) => {
-    fn(msg.task).then(
+    fn(msg.task, (progress) => port.postMessage({ id: msg.id, progress })).then(
       (result) => port.postMessage({ id: msg.id, result }),
       (err: unknown) => port.postMessage({ id: msg.id, error: err instanceof Error ? err.message : String(err) }),
     );

@@ -14,7 +14,7 @@ let first: CompareRun;
 
 describe("lanl compare", () => {
   beforeAll(async () => {
-    buildOnce(["src"], ["dist/src/embedding/pipeline/worker.js", "dist/src/cli/lanl/compare.js"]);
+    buildOnce(["src"], ["dist/src/engine/thread.js", "dist/src/cli/lanl/compare.js"]);
     DATA = mkdtempSync(join(tmpdir(), "tl-compare-"));
     execFileSync(process.execPath, [CLI, "lanl", "synth", "--out", DATA, "--days", "4", "--scale", "0.002", "--quiet", "--workers", "0"]);
     first = await compare(DATA, { archs: ["all-category-no-attr,user-host:types=field"], intervals: ["1h"], scores: ["roles+novelty", "role-static"], jobs: 0, quiet: true });

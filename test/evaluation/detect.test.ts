@@ -36,7 +36,7 @@ function ap(scores: number[], labels: number[]): number {
 
 describe("lanl detect", () => {
   beforeAll(() => {
-    buildOnce(["src"], ["dist/src/embedding/pipeline/worker.js", "dist/src/cli/lanl/detect.js"]);
+    buildOnce(["src"], ["dist/src/engine/thread.js", "dist/src/cli/lanl/detect.js"]);
     DATA = mkdtempSync(join(tmpdir(), "tl-detect-"));
     execFileSync(process.execPath, [CLI, "lanl", "synth", "--out", DATA, "--days", "4", "--scale", "0.002", "--quiet", "--workers", "0"]);
   });

@@ -4,6 +4,7 @@
  * against the red-team labels beside the trivial controls. Thin wrapper over `detect`
  * (`src/evaluation/detect.ts`).
  */
+import { ENGINE_OPTION_TABLE, ENGINE_USAGE, engineOptionError, openEngine } from "../engine-options.js";
 import { choiceOptionError, countOptionError, parseCommand } from "../args.js";
 import { archNames } from "../../graph/arch/registry.js";
 import { DEFAULTS } from "../../graph/pipeline/pipeline.js";
@@ -38,6 +39,7 @@ ${DETECTOR_NAMES.map((d) => `                       ${d}: ${DETECTORS[d]}`).join
   --preset P         graphrole | llnl (default ${ROLES_DEFAULTS.preset})
   --roles K          number of roles (default: MDL)
   --jobs N           worker threads for graphs, features and roles (default: cores)
+${ENGINE_USAGE}
   --no-evaluate      scores only
   --types T, --drop-missing, --exclude LIST, --bins LIST   architecture options, as for 'lanl graphs'
   --json             print the evaluation as JSON
@@ -63,6 +65,7 @@ export async function run(argv: string[]): Promise<number> {
       preset: { type: "string" },
       roles: { type: "string" },
       jobs: { type: "string" },
+      ...ENGINE_OPTION_TABLE,
       "no-evaluate": { type: "boolean" },
       ...ARCH_OPTION_TABLE,
       json: { type: "boolean" },
@@ -79,6 +82,20 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`${usageError}\n`);
     return 2;
   }
+  const engineError = engineOptionError(NAME, v);
+  if (engineError !== undefined) {
+    process.stderr.write(`${engineError}\n`);
+    return 2;
+  }
+  // The engine first: an unreachable Redis fails here, before anything is written.
+  let engine: Awaited<ReturnType<typeof openEngine>>;
+  try {
+    engine = await openEngine(v, v.quiet ? () => undefined : undefined);
+  } catch (err) {
+    process.stderr.write(`${NAME}: ${(err as Error).message}\n`);
+    return 1;
+  }
+  if (engine !== undefined && !v.quiet) process.stderr.write(`${NAME}: engine ${engine.describe()}\n`);
   try {
     const r = await detect(positionals[0]!, {
       interval: v.interval,
@@ -93,6 +110,7 @@ export async function run(argv: string[]): Promise<number> {
       preset: v.preset as RefexPreset | undefined,
       roles: v.roles === undefined ? undefined : Number(v.roles),
       jobs: v.jobs === undefined ? undefined : Number(v.jobs),
+      engine,
       evaluate: !v["no-evaluate"],
       quiet: v.quiet,
     });
@@ -120,5 +138,7 @@ export async function run(argv: string[]): Promise<number> {
   } catch (err) {
     process.stderr.write(`${NAME}: ${(err as Error).message}\n`);
     return 1;
+  } finally {
+    await engine?.close();
   }
 }

@@ -3,6 +3,7 @@
  * partitions, in the seed's experiment layout. Thin wrapper over `buildGraphs`
  * (`src/graph/pipeline/pipeline.ts`).
  */
+import { ENGINE_OPTION_TABLE, ENGINE_USAGE, engineOptionError, openEngine } from "../engine-options.js";
 import { listOption, parseCommand } from "../args.js";
 import { ARCH_OPTION_TABLE, archOptionsOf } from "./arch-options.js";
 import { archNames } from "../../graph/arch/registry.js";
@@ -35,6 +36,7 @@ options:
   --builder B        compact | graphology (default ${DEFAULTS.builder}; same output, compact is faster)
   --streams LIST     comma-separated streams to combine (default: auth,proc,flows,dns, those present)
   --jobs N           worker threads, one interval each (default: number of cores; 0 = no workers)
+${ENGINE_USAGE}
   --level N          gzip level of the graph files, 1..9 (default ${DEFAULTS.level})
   --origin ISO       anchor of the partitions' interval grid (default ${DEFAULTS.origin})
   architecture options (non-default ones are appended to the architecture's folder name):
@@ -105,6 +107,7 @@ export async function run(argv: string[]): Promise<number> {
       builder: { type: "string" },
       streams: { type: "string" },
       jobs: { type: "string" },
+      ...ENGINE_OPTION_TABLE,
       origin: { type: "string" },
       level: { type: "string" },
       ...ARCH_OPTION_TABLE,
@@ -122,6 +125,20 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`${NAME}: --level must be 1..9, got '${v.level}'\n`);
     return 2;
   }
+  const engineError = engineOptionError(NAME, v);
+  if (engineError !== undefined) {
+    process.stderr.write(`${engineError}\n`);
+    return 2;
+  }
+  // The engine first: an unreachable Redis fails here, before anything is written.
+  let engine: Awaited<ReturnType<typeof openEngine>>;
+  try {
+    engine = await openEngine(v, v.quiet ? () => undefined : undefined);
+  } catch (err) {
+    process.stderr.write(`${NAME}: ${(err as Error).message}\n`);
+    return 1;
+  }
+  if (engine !== undefined && !v.quiet) process.stderr.write(`${NAME}: engine ${engine.describe()}\n`);
   const archOptions = archOptionsOf(v);
   try {
     const options: GraphsOptions = {
@@ -133,6 +150,7 @@ export async function run(argv: string[]): Promise<number> {
       builder: v.builder as BuilderKind | undefined,
       streams: listOption(v.streams),
       jobs: v.jobs === undefined ? undefined : Number(v.jobs),
+      engine,
       origin: v.origin,
       level: v.level === undefined ? undefined : Number(v.level),
       quiet: v.quiet,
@@ -151,5 +169,7 @@ export async function run(argv: string[]): Promise<number> {
   } catch (err) {
     process.stderr.write(`${NAME}: ${(err as Error).message}\n`);
     return 1;
+  } finally {
+    await engine?.close();
   }
 }

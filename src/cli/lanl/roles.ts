@@ -4,6 +4,7 @@
  * fitted once on the training vertices, role memberships of every interval on that basis.
  * Thin wrapper over `embedRoles` (`src/embedding/pipeline/pipeline.ts`).
  */
+import { ENGINE_OPTION_TABLE, ENGINE_USAGE, engineOptionError, openEngine } from "../engine-options.js";
 import { choiceOptionError, countOptionError, parseCommand } from "../args.js";
 import { ARCH_OPTION_TABLE, archOptionsOf } from "./arch-options.js";
 import { archNames } from "../../graph/arch/registry.js";
@@ -37,6 +38,7 @@ options:
   --transform T      nnls (default: exact per vertex) | mu (sklearn's NMF.transform)
   --seed N           seed of the role fit (default ${ROLES_DEFAULTS.seed})
   --jobs N           worker threads (default: number of cores; 0 = no workers)
+${ENGINE_USAGE}
   --types T, --drop-missing, --exclude LIST, --bins LIST   architecture options, as for 'lanl graphs'
   --json             print the summary as JSON
   --quiet            no progress bar
@@ -75,6 +77,7 @@ export async function run(argv: string[]): Promise<number> {
       seed: { type: "string" },
       transform: { type: "string" },
       jobs: { type: "string" },
+      ...ENGINE_OPTION_TABLE,
       ...ARCH_OPTION_TABLE,
       json: { type: "boolean" },
       quiet: { type: "boolean" },
@@ -92,6 +95,20 @@ export async function run(argv: string[]): Promise<number> {
   }
   const archOptions = archOptionsOf(v);
   const num = (x: string | undefined): number | undefined => (x === undefined ? undefined : Number(x));
+  const engineError = engineOptionError(NAME, v);
+  if (engineError !== undefined) {
+    process.stderr.write(`${engineError}\n`);
+    return 2;
+  }
+  // The engine first: an unreachable Redis fails here, before anything is written.
+  let engine: Awaited<ReturnType<typeof openEngine>>;
+  try {
+    engine = await openEngine(v, v.quiet ? () => undefined : undefined);
+  } catch (err) {
+    process.stderr.write(`${NAME}: ${(err as Error).message}\n`);
+    return 1;
+  }
+  if (engine !== undefined && !v.quiet) process.stderr.write(`${NAME}: engine ${engine.describe()}\n`);
   try {
     const result = await embedRoles(positionals[0]!, {
       interval: v.interval,
@@ -106,6 +123,7 @@ export async function run(argv: string[]): Promise<number> {
       seed: num(v.seed),
       transform: v.transform as "nnls" | "mu" | undefined,
       jobs: num(v.jobs),
+      engine,
       quiet: v.quiet,
     });
     if (v.json) {
@@ -119,5 +137,7 @@ export async function run(argv: string[]): Promise<number> {
   } catch (err) {
     process.stderr.write(`${NAME}: ${(err as Error).message}\n`);
     return 1;
+  } finally {
+    await engine?.close();
   }
 }

@@ -27,7 +27,8 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, relative, sep } from "node:path";
 import { removeStaleTemporaries, writeFileAtomic } from "../../io/atomic.js";
-import { TaskPool } from "../../io/task-pool.js";
+import { LocalEngine } from "../../engine/local.js";
+import type { Task } from "../../engine/task.js";
 import { createProgress } from "../../notebook/progress.js";
 import { formatIsoUtc, parseIsoUtc } from "../../time/interval.js";
 import { buildGraphs, planGraphs, type GraphsOptions, type GraphsPlan } from "../../graph/pipeline/pipeline.js";
@@ -35,8 +36,8 @@ import { graphFile } from "../../graph/pipeline/layout.js";
 import { crc32 } from "../../graph/format/crc32.js";
 import { matrix, type Matrix } from "../matrix.js";
 import type { RefexPreset } from "../refex.js";
-import { rolx, type RolxModel } from "../rolx.js";
-import { readFeatureTable, runEmbedTask, verifiedOutput, type EmbedResult, type EmbedTask, type LearnResult, type TableResult } from "./task.js";
+import { rolx } from "../rolx.js";
+import { basisJson, readFeatureTable, reviveBasis, verifiedOutput, type FeaturesTask, type LearnResult, type LearnTask, type RoleBasis, type RolesTask, type TableResult } from "./task.js";
 
 const MODULE = "telemetry-lab/embedding/pipeline/pipeline";
 
@@ -81,11 +82,7 @@ export interface FeatureList {
   candidates: Array<{ feature: string; generation: number; keptIn: number }>;
 }
 
-/** The saved basis (`model.json`): a RolX model plus its provenance. */
-export interface RoleBasis extends RolxModel {
-  train: { start: string; end: string; intervals: number; rows: number; fitRows: number };
-  config: string;
-}
+export type { RoleBasis };
 
 /** What {@link embedRoles} returns. */
 export interface RolesRun {
@@ -173,17 +170,7 @@ function readJson<T>(path: string): T | undefined {
   }
 }
 
-/** Revives a basis read from JSON (F as a Matrix). */
-export function reviveBasis(raw: RoleBasis): RoleBasis {
-  const F = raw.F as unknown as { rows: number; cols: number; data: number[] | Record<string, number> };
-  const data = Array.isArray(F.data) ? Float64Array.from(F.data) : Float64Array.from(Object.values(F.data));
-  return { ...raw, F: matrix(F.rows, F.cols, data) };
-}
-
-/** The basis as JSON (F's data as a plain array). */
-export function basisJson(b: RoleBasis): string {
-  return JSON.stringify({ ...b, F: { rows: b.F.rows, cols: b.F.cols, data: Array.from(b.F.data) } }, null, 1) + "\n";
-}
+export { basisJson, reviveBasis };
 
 /** Row-stacks the training tables, keeping every `stride`-th row (deterministic). */
 function stack(tables: Matrix[], cols: number, maxRows: number): { V: Matrix; rows: number } {
@@ -243,7 +230,8 @@ export async function embedRoles(dir: string, options: RolesOptions = {}): Promi
   removeStaleTemporaries(rolesDir);
 
   const jobs = options.jobs ?? Math.min(availableParallelism(), plan.intervals.length);
-  const pool = new TaskPool<EmbedTask, EmbedResult>(Math.min(jobs, plan.intervals.length), "src/embedding/pipeline/worker", runEmbedTask);
+  const engine = options.engine ?? new LocalEngine(Math.min(jobs, plan.intervals.length));
+  const task = <I extends { start: string }>(stage: Task["stage"], input: I): Task<I> => ({ stage, experiment: plan.experimentDir, interval: input.start, input });
   const quiet = options.quiet ?? false;
   let written = 0;
   let reused = 0;
@@ -254,13 +242,9 @@ export async function embedRoles(dir: string, options: RolesOptions = {}): Promi
     let list = readJson<FeatureList & { config: string }>(listPath);
     if (list === undefined || list.config !== listConfig) {
       const p = createProgress({ label: `features: learn the list (${preset})`, total: span.intervals.length, unit: "graphs", quiet });
-      const learned = await Promise.all(
-        span.intervals.map((start) =>
-          pool.run({ kind: "learn", start, graphPath: graphFile(plan.dir, key, start), preset }).then((r) => {
-            p.add(1);
-            return r as LearnResult;
-          }),
-        ),
+      const learned = await engine.runAll<LearnResult>(
+        span.intervals.map((start) => task<LearnTask>("features-learn", { kind: "learn", start, graphPath: graphFile(plan.dir, key, start), preset })),
+        { onResult: () => p.add(1) },
       );
       const chosen = chooseFeatures(learned, keepShare);
       p.finish(`${chosen.features.length} features kept in >= ${keepShare} of ${span.intervals.length} training graphs`);
@@ -281,16 +265,16 @@ export async function embedRoles(dir: string, options: RolesOptions = {}): Promi
     reused += featureResults.size;
     if (todo.length > 0) {
       const p = createProgress({ label: `features ${plan.archFolder} (${features.length} per vertex)`, total: todo.length, unit: "graphs", quiet });
-      await Promise.all(
-        todo.map((start) =>
-          pool
-            .run({ kind: "features", start, graphPath: graphFile(plan.dir, key, start), preset, features, outPath: join(featuresDir, `${start}.parquet`), config: featureConfig })
-            .then((r) => {
-              featureResults.set(start, r as TableResult);
-              p.add(1);
-            }),
-        ),
+      await engine.runAll<TableResult>(
+        todo.map((start) => task<FeaturesTask>("features", { kind: "features", start, graphPath: graphFile(plan.dir, key, start), preset, features, outPath: join(featuresDir, `${start}.parquet`), config: featureConfig })),
+        {
+          onResult: (t, r) => {
+            featureResults.set(t.interval, r);
+            p.add(1);
+          },
+        },
       );
+      removeStaleTemporaries(featuresDir);
       written += todo.length;
       p.finish(`${todo.length} feature tables written, ${plan.intervals.length - todo.length} verified from an earlier run`);
     }
@@ -324,14 +308,16 @@ export async function embedRoles(dir: string, options: RolesOptions = {}): Promi
     reused += roleResults.size;
     if (todoRoles.length > 0) {
       const p = createProgress({ label: `roles ${plan.archFolder} (${basis.roles} roles)`, total: todoRoles.length, unit: "graphs", quiet });
-      await Promise.all(
-        todoRoles.map((start) =>
-          pool.run({ kind: "roles", start, featuresPath: join(featuresDir, `${start}.parquet`), model: basis, method: transform, outPath: join(rolesDir, `${start}.parquet`), config: roleConfig }).then((r) => {
-            roleResults.set(start, r as TableResult);
+      await engine.runAll<TableResult>(
+        todoRoles.map((start) => task<RolesTask>("roles", { kind: "roles", start, featuresPath: join(featuresDir, `${start}.parquet`), modelPath, method: transform, outPath: join(rolesDir, `${start}.parquet`), config: roleConfig })),
+        {
+          onResult: (t, r) => {
+            roleResults.set(t.interval, r);
             p.add(1);
-          }),
-        ),
+          },
+        },
       );
+      removeStaleTemporaries(rolesDir);
       written += todoRoles.length;
       p.finish(`${todoRoles.length} role tables written, ${plan.intervals.length - todoRoles.length} verified from an earlier run`);
     }
@@ -342,7 +328,7 @@ export async function embedRoles(dir: string, options: RolesOptions = {}): Promi
   } catch (err) {
     throw new Error(`${MODULE}: ${plan.experimentDir}: ${(err as Error).message.replace(/^telemetry-lab\/embedding\/pipeline\/pipeline: /, "")}`);
   } finally {
-    await pool.close();
+    if (options.engine === undefined) await engine.close();
   }
 }
 

@@ -29,6 +29,43 @@ import { roleMemberships, type RolxModel } from "../rolx.js";
 
 const MODULE = "telemetry-lab/embedding/pipeline/task";
 
+/** The saved basis (`model.json`): a RolX model plus its provenance. */
+export interface RoleBasis extends RolxModel {
+  train: { start: string; end: string; intervals: number; rows: number; fitRows: number };
+  config: string;
+}
+
+/** Revives a basis read from JSON (F as a Matrix). */
+export function reviveBasis(raw: RoleBasis): RoleBasis {
+  const F = raw.F as unknown as { rows: number; cols: number; data: number[] | Record<string, number> };
+  const data = Array.isArray(F.data) ? Float64Array.from(F.data) : Float64Array.from(Object.values(F.data));
+  return { ...raw, F: matrix(F.rows, F.cols, data) };
+}
+
+/** The basis as JSON (F's data as a plain array). */
+export function basisJson(b: RoleBasis): string {
+  return JSON.stringify({ ...b, F: { rows: b.F.rows, cols: b.F.cols, data: Array.from(b.F.data) } }, null, 1) + "\n";
+}
+
+
+/** The last basis read by this thread, by path and content (role tasks of one run share it). */
+let basisCache: { path: string; text: string; basis: RoleBasis } | undefined;
+
+/** Reads a saved basis (`model.json`), revived; cached while the file's content is the same. */
+export function readBasis(path: string): RoleBasis {
+  const text = readFileSync(path, "utf8");
+  if (basisCache?.path === path && basisCache.text === text) return basisCache.basis;
+  let raw: RoleBasis;
+  try {
+    raw = JSON.parse(text) as RoleBasis;
+  } catch (err) {
+    throw new Error(`${MODULE}: ${path}: not a role basis (${(err as Error).message})`);
+  }
+  const basis = reviveBasis(raw);
+  basisCache = { path, text, basis };
+  return basis;
+}
+
 /** Learn which features ReFeX keeps on one (training) graph. */
 export interface LearnTask {
   kind: "learn";
@@ -54,7 +91,8 @@ export interface RolesTask {
   kind: "roles";
   start: string;
   featuresPath: string;
-  model: RolxModel;
+  /** The basis (`model.json`, written by the stage before its role tasks): read by the task, so that a queued job carries a path, not a matrix. */
+  modelPath: string;
   /** How memberships are solved with F fixed: exact non-negative least squares per vertex, or sklearn's multiplicative updates. */
   method: "nnls" | "mu";
   outPath: string;
@@ -175,10 +213,11 @@ export async function runEmbedTask(task: EmbedTask): Promise<EmbedResult> {
     return writeTable(task.outPath, featureParquet(t), { kind: "features", start: task.start, rows: t.nodes.length, columns: t.names.length, config: task.config }, t0);
   }
   if (task.kind === "roles") {
-    const { nodes, V } = readFeatureTable(task.featuresPath, task.model.features);
-    const k = task.model.roles;
-    const m = V.rows > 0 ? roleMemberships(V, task.model, { method: task.method }) : { G: matrix(0, k), memberships: matrix(0, k), hard: new Int32Array(0) };
-    const F = task.model.F;
+    const model = readBasis(task.modelPath);
+    const { nodes, V } = readFeatureTable(task.featuresPath, model.features);
+    const k = model.roles;
+    const m = V.rows > 0 ? roleMemberships(V, model, { method: task.method }) : { G: matrix(0, k), memberships: matrix(0, k), hard: new Int32Array(0) };
+    const F = model.F;
     const f = F.cols;
     const residual = new Float64Array(nodes.length);
     for (let i = 0; i < nodes.length; i++) {

@@ -6,7 +6,7 @@
  *
  * - `interval-graph.ts`: one interval in process (`buildIntervalGraph`), for notebooks;
  * - `pipeline.ts`: every interval of a time frame, parallel and resumable (`buildGraphs`);
- * - `layout.ts`: the folder layout; `task.ts`, `pool.ts`, `worker.ts`: the parallel part.
+ * - `layout.ts`: the folder layout; `task.ts`: one interval, the task an engine runs (`src/engine/`).
  */
 export * from "./layout.js";
 export * from "./interval-graph.js";

@@ -6,7 +6,8 @@
  * Port of the seed's graph stage (hamelin, "Anomaly detection of heterogeneous telemetry
  * data using graph embeddings": `make_graph` per (stream, interval), `combine_graphs` per
  * interval, `join_experiment`, `join_graphs`, `index_partition`), with worker threads in
- * place of the Dask cluster. Each interval is one task (`task.ts`): its stream graphs are
+ * place of the Dask cluster. Each interval is one task (`task.ts`), run by an engine
+ * (`src/engine/`: worker threads by default, or BullMQ workers): its stream graphs are
  * built and absorbed in memory and the result is written atomically with its statistics;
  * a rerun skips every interval whose graph exists, so a killed run resumes and a finished
  * one does nothing. Each graph depends only on its partition files, so the output is the
@@ -30,8 +31,10 @@ import { crc32 } from "../format/crc32.js";
 import { TLG_HEADER_BYTES, TLG_MAGIC } from "../format/tlg.js";
 import { BUILDER_KINDS, resolveStreams, type BuilderKind } from "./interval-graph.js";
 import { experimentDir, graphFile, intervalSecondsOf, intervalStarts, onGrid, partitionFile, partitionsRoot, type ExperimentKey } from "./layout.js";
-import { IntervalPool } from "./pool.js";
-import type { IntervalStats, IntervalTask } from "./task.js";
+import { LocalEngine } from "../../engine/local.js";
+import type { Engine } from "../../engine/engine.js";
+import type { Task } from "../../engine/task.js";
+import type { IntervalStats, IntervalTask, TaskResult } from "./task.js";
 
 const MODULE = "telemetry-lab/graph/pipeline/pipeline";
 
@@ -51,8 +54,10 @@ export interface GraphsOptions {
   builder?: BuilderKind;
   /** Streams to combine. Default: the event streams (auth, proc, flows, dns) with a partition folder. */
   streams?: readonly string[];
-  /** Worker threads; 0 builds in the calling thread. Default: the cores, at most one per interval to build. */
+  /** Worker threads of the local engine; 0 builds in the calling thread. Default: the cores, at most one per interval to build. */
   jobs?: number;
+  /** The engine that runs the tasks (`src/engine/`), owned by the caller. Default: a local engine of `jobs` threads. */
+  engine?: Engine;
   /** Anchor of the partitions' interval grid. Default "2015-01-01T00:00:00". */
   origin?: string;
   /** gzip level of the graph files, 1 (fastest) .. 9 (smallest). Default 3. */
@@ -367,30 +372,31 @@ export async function buildGraphs(dir: string, options: GraphsOptions = {}): Pro
   let events = 0;
   let inputBytes = 0;
   if (todo.length > 0) {
-    const pool = new IntervalPool(Math.min(jobs, todo.length));
-    // SIGINT / SIGTERM: stop the workers, then remove what they were writing.
-    const offStop = onInterrupt(() => pool.close(), { order: 0 });
+    const engine = options.engine ?? new LocalEngine(Math.min(jobs, todo.length));
+    // SIGINT / SIGTERM: stop the workers (or leave the queued jobs to the cluster), then remove what this process was writing.
+    const offStop = onInterrupt(() => engine.close(), { order: 0 });
     const offTemps = onInterrupt(() => {
       for (const folder of [plan.experimentDir, plan.graphsDir, plan.statsDir]) removeOwnTemporaries(folder);
     });
     try {
-      await Promise.all(
-        todo.map((task) =>
-          pool.run(task).then((r) => {
-            results.set(task.start, r.stats);
-            events += r.stats.events;
-            inputBytes += r.inputBytes;
-            progress.add(1, r.inputBytes);
-          }),
-        ),
-      );
+      const tasks: Task<IntervalTask>[] = todo.map((input) => ({ stage: "graphs", experiment: plan.experimentDir, interval: input.start, input }));
+      await engine.runAll<TaskResult>(tasks, {
+        onResult: (task, r) => {
+          results.set(task.interval, r.stats);
+          events += r.stats.events;
+          inputBytes += r.inputBytes;
+          progress.add(1, r.inputBytes);
+        },
+      });
     } catch (err) {
       throw new Error(`${MODULE}: ${plan.experimentDir}: ${(err as Error).message}`);
     } finally {
       offStop();
       offTemps();
-      await pool.close();
+      if (options.engine === undefined) await engine.close();
     }
+    // What a worker killed mid-write left behind (its retried task wrote the file anew).
+    for (const folder of [plan.graphsDir, plan.statsDir]) removeStaleTemporaries(folder);
   }
   const intervals = plan.intervals.map((s) => results.get(s)!);
   const summaryPath = join(plan.experimentDir, "summary.json");

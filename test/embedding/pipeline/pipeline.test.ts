@@ -38,7 +38,7 @@ function tree(dir: string): Map<string, Buffer> {
 
 describe("embedding pipeline (lanl roles)", () => {
   beforeAll(() => {
-    buildOnce(["src"], ["dist/src/embedding/pipeline/worker.js", "dist/src/cli/lanl/roles.js"]);
+    buildOnce(["src"], ["dist/src/engine/thread.js", "dist/src/cli/lanl/roles.js"]);
     DATA = mkdtempSync(join(tmpdir(), "tl-roles-data-"));
     execFileSync(process.execPath, [CLI, "lanl", "synth", "--out", DATA, "--days", "1", "--scale", "0.001", "--quiet", "--workers", "0"]);
     execFileSync(process.execPath, [CLI, "lanl", "partition", DATA, "--interval", "1h", "--quiet"]);

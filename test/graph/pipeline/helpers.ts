@@ -11,8 +11,8 @@ import { gzipSync } from "node:zlib";
 export const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 
 /** Sources the compiled pipeline depends on (worker threads and the CLI run dist/). */
-const PIPELINE_SOURCES = ["src/graph", "src/lanl", "src/io", "src/time", "src/partition/manifest.ts", "src/notebook/progress.ts", "src/notebook/kernel.ts", "src/cli/main.ts", "src/cli/lanl.ts", "src/cli/lanl/graphs.ts"];
-const COMPILED = ["dist/src/graph/pipeline/worker.js", "dist/src/graph/pipeline/task.js", "dist/src/cli/lanl/graphs.js"];
+const PIPELINE_SOURCES = ["src/graph", "src/engine", "src/embedding", "src/evaluation", "src/dynamics", "src/lanl", "src/io", "src/time", "src/partition/manifest.ts", "src/notebook/progress.ts", "src/notebook/kernel.ts", "src/cli/main.ts", "src/cli/lanl.ts", "src/cli/lanl/graphs.ts"];
+const COMPILED = ["dist/src/engine/thread.js", "dist/src/graph/pipeline/task.js", "dist/src/cli/lanl/graphs.js"];
 
 /** Builds dist/ when the compiled pipeline is older than its sources. */
 export function buildOnce(): void {

@@ -34,7 +34,7 @@ function unionGraph(hour: string, make: () => GraphBuilder, arch = allCategoryNo
 }
 
 describe("graph pipeline", () => {
-  beforeAll(() => buildOnce()); // worker threads run dist/src/graph/pipeline/worker.js
+  beforeAll(() => buildOnce()); // worker threads run dist/src/engine/thread.js
 
   it("writes one graph per interval in the seed's layout, an empty graph for an hour without events", async () => {
     const dir = tempDir("layout");
