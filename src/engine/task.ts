@@ -45,17 +45,19 @@ export function checkTask<I>(task: Task<I>): Task<I> {
   if (typeof task.experiment !== "string" || task.experiment === "") throw new Error(`${MODULE}: a ${task.stage} task needs its experiment folder`);
   if (typeof task.interval !== "string" || task.interval === "") throw new Error(`${MODULE}: a ${task.stage} task needs its interval`);
   const text = JSON.stringify(task.input);
-  if (text === undefined || JSON.stringify(JSON.parse(text)) !== text || containsTypedArray(task.input)) {
+  if (text === undefined || JSON.stringify(JSON.parse(text)) !== text || !isPlain(task.input)) {
     throw new Error(`${MODULE}: the input of ${task.stage} ${task.interval} is not plain JSON data`);
   }
   return task;
 }
 
-function containsTypedArray(x: unknown): boolean {
-  if (ArrayBuffer.isView(x)) return true;
-  if (Array.isArray(x)) return x.some(containsTypedArray);
-  if (x !== null && typeof x === "object") return Object.values(x).some(containsTypedArray);
-  return false;
+/** Plain data: primitives, arrays and objects made by `{}` (no typed arrays, dates, maps, class instances). */
+function isPlain(x: unknown): boolean {
+  if (x === null || typeof x !== "object") return true;
+  if (Array.isArray(x)) return x.every(isPlain);
+  const proto = Object.getPrototypeOf(x);
+  if (proto !== Object.prototype && proto !== null) return false;
+  return Object.values(x).every(isPlain);
 }
 
 /**

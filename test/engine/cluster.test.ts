@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildOnce } from "../build.js";
 import { CLI, runCli, type CliResult } from "../partition/helpers.js";
 import { makePartitions, readTree, ROOT, tempDir } from "../graph/pipeline/helpers.js";
-import { hasRedis, freePort, startRedis, type RedisServer } from "./redis-server.js";
+import { hasRedis, freePort, startRedis, type RedisServer } from "../../src/engine/redis-server.js";
 
 const COMPILED = ["dist/src/engine/thread.js", "dist/src/cli/worker.js", "dist/src/cli/lanl/graphs.js", "dist/src/cli/lanl/roles.js"];
 

@@ -1,7 +1,10 @@
 /**
- * A private Redis for the engine tests: `redis-server` (Debian's package) on a free
- * loopback port, with a temporary directory, no persistence, stopped (and its directory
- * removed) by `stop()` or when the test process exits. Nothing is left running.
+ * A private Redis for tests, benchmarks and a one-machine trial of the BullMQ engine:
+ * `redis-server` (Debian's package) on a free loopback port, with a temporary directory,
+ * no persistence, stopped (and its directory removed) by `stop()` or when this process
+ * exits. Nothing is left running.
+ *
+ * Source: redis.io, "Redis configuration" (command-line arguments as config directives).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -9,14 +12,26 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-/** Whether `redis-server` is installed; under CI its absence is an error, not a skip. */
+const MODULE = "telemetry-lab/engine/redis-server";
+
+/**
+ * Whether `redis-server` is installed; under CI (`CI` set) its absence is an error, not a skip.
+ *
+ * @example
+ * hasRedis(); // true after `apt-get install redis-server`
+ */
 export function hasRedis(): boolean {
   const ok = spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0;
-  if (!ok && process.env.CI) throw new Error("redis-server is not installed (.ci/run installs Debian's redis-server)");
+  if (!ok && process.env.CI) throw new Error(`${MODULE}: redis-server is not installed (.ci/run installs Debian's redis-server)`);
   return ok;
 }
 
-/** A free TCP port on 127.0.0.1 (bound, then released). */
+/**
+ * A free TCP port on 127.0.0.1 (bound, then released).
+ *
+ * @example
+ * await freePort(); // e.g. 41873
+ */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
@@ -28,6 +43,7 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** A started Redis. */
 export interface RedisServer {
   port: number;
   /** `redis://[:password@]127.0.0.1:port` (or rediss:// with TLS). */
@@ -36,7 +52,9 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
+/** Options of {@link startRedis}. */
 export interface RedisServerOptions {
+  /** Require this password (`requirepass`). Default none. */
   password?: string;
   /** Serve TLS only, with these PEM files. */
   tls?: { cert: string; key: string; ca: string };
@@ -47,7 +65,14 @@ process.on("exit", () => {
   for (const c of running) c.kill("SIGKILL");
 });
 
-/** Starts a Redis; resolves once it accepts connections. */
+/**
+ * Starts a Redis; resolves once it accepts connections.
+ *
+ * @example
+ * const redis = await startRedis();
+ * redis.url; // "redis://127.0.0.1:41873"
+ * await redis.stop();
+ */
 export async function startRedis(options: RedisServerOptions = {}): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "tl-redis-"));
@@ -62,7 +87,7 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
   running.add(child);
   let out = "";
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start on port ${port}:\n${out}`)), 10_000);
+    const timer = setTimeout(() => reject(new Error(`${MODULE}: redis-server did not start on port ${port}: ${out.trim().split("\n").pop()}`)), 10_000);
     const onData = (c: Buffer): void => {
       out += c;
       if (out.includes("Ready to accept connections")) {
@@ -72,9 +97,13 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
     };
     child.stdout!.on("data", onData);
     child.stderr!.on("data", onData);
+    child.once("error", (err) => {
+      clearTimeout(timer);
+      reject(new Error(`${MODULE}: cannot start redis-server: ${err.message}`));
+    });
     child.once("exit", (code) => {
       clearTimeout(timer);
-      reject(new Error(`redis-server exited with ${code}:\n${out}`));
+      reject(new Error(`${MODULE}: redis-server exited with ${code}: ${out.trim().split("\n").pop()}`));
     });
   });
   child.stdout!.resume();
