@@ -147,6 +147,29 @@ describe.skipIf(!redisOk)("the bullmq engine", () => {
     expectSameTree(a, b);
   }, 900_000);
 
+  it("runs lanl detect (graphs, features, roles, and the scores as one job) with the local engine's tables", async () => {
+    const dir = tempDir("engine-detect");
+    const r0 = await runCli(["lanl", "synth", "--out", dir, "--days", "2", "--scale", "0.002", "--quiet"]);
+    expect(r0.code, r0.stderr).toBe(0);
+    const local = tempDir("engine-detect-local");
+    for (const d of ["raw"]) symlinkSync(join(dir, d), join(local, d));
+    const w = await startWorkerProcess(redis.url, ["--queue", "detect", "--concurrency", "2"]);
+    const b = await runCli(["lanl", "detect", dir, "--engine", "bullmq", "--redis", redis.url, "--queue", "detect", "--json", "--quiet"]);
+    expect(b.code, b.stderr).toBe(0);
+    expect(w.log.some((l) => / scores 2015-01-01T00:00:00\/2015-01-03T00:00:00 done/.test(l))).toBe(true);
+    const l = await runCli(["lanl", "detect", local, "--json", "--quiet"]);
+    expect(l.code, l.stderr).toBe(0);
+    // The evaluation's own timing aside, every file is the same.
+    const strip = (t: Map<string, Buffer>): Map<string, Buffer> =>
+      new Map([...t].map(([k, v]) => [k, k.endsWith("evaluation.json") ? Buffer.from(JSON.stringify({ ...JSON.parse(v.toString()), evaluation: { ...JSON.parse(v.toString()).evaluation, seconds: 0 } })) : v]));
+    const a = strip(experiments(local));
+    expect([...a.keys()].filter((k) => /scores[^/]*\/.*\.parquet$/.test(k)).length).toBe(48);
+    expectSameTree(a, strip(experiments(dir)));
+    expect(JSON.parse(b.stdout).evaluation.rows).toEqual(JSON.parse(l.stdout).evaluation.rows);
+    w.child.kill("SIGTERM");
+    expect((await w.exited).code).toBe(0);
+  }, 300_000);
+
   it("with Redis unreachable: one line naming the URL without its password, exit 1, nothing written", async () => {
     const dir = tempDir("engine-down");
     makePartitions(dir);
