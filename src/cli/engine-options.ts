@@ -72,3 +72,30 @@ export async function openEngine(v: EngineOptionValues, log?: (line: string) => 
   const url = v.redis ?? process.env[REDIS_ENV] ?? DEFAULT_REDIS_URL;
   return connectBullmq(url, { queue: v.queue, attempts: v.attempts === undefined ? undefined : Number(v.attempts), log });
 }
+
+/**
+ * What a command does with its engine options: checks them (usage error: exit code 2),
+ * opens the engine (unreachable Redis: one line, exit code 1, before anything is
+ * written), and says on standard error which engine runs, unless quiet.
+ *
+ * @example
+ * const opened = await commandEngine("telemetry-lab lanl graphs", v);
+ * if (typeof opened === "number") return opened; // the exit code; the line is printed
+ * opened.engine; // undefined (local) or a connected BullMQ engine, closed by the caller
+ */
+export async function commandEngine(command: string, v: EngineOptionValues & { quiet?: boolean }): Promise<{ engine: Engine | undefined } | number> {
+  const usage = engineOptionError(command, v);
+  if (usage !== undefined) {
+    process.stderr.write(`${usage}\n`);
+    return 2;
+  }
+  let engine: Engine | undefined;
+  try {
+    engine = await openEngine(v, v.quiet ? () => undefined : undefined);
+  } catch (err) {
+    process.stderr.write(`${command}: ${(err as Error).message}\n`);
+    return 1;
+  }
+  if (engine !== undefined && !v.quiet) process.stderr.write(`${command}: engine ${engine.describe()}\n`);
+  return { engine };
+}

@@ -4,7 +4,7 @@
  * against the red-team labels beside the trivial controls. Thin wrapper over `detect`
  * (`src/evaluation/detect.ts`).
  */
-import { ENGINE_OPTION_TABLE, ENGINE_USAGE, engineOptionError, openEngine } from "../engine-options.js";
+import { commandEngine, ENGINE_OPTION_TABLE, ENGINE_USAGE } from "../engine-options.js";
 import { choiceOptionError, countOptionError, parseCommand } from "../args.js";
 import { archNames } from "../../graph/arch/registry.js";
 import { DEFAULTS } from "../../graph/pipeline/pipeline.js";
@@ -82,20 +82,10 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`${usageError}\n`);
     return 2;
   }
-  const engineError = engineOptionError(NAME, v);
-  if (engineError !== undefined) {
-    process.stderr.write(`${engineError}\n`);
-    return 2;
-  }
   // The engine first: an unreachable Redis fails here, before anything is written.
-  let engine: Awaited<ReturnType<typeof openEngine>>;
-  try {
-    engine = await openEngine(v, v.quiet ? () => undefined : undefined);
-  } catch (err) {
-    process.stderr.write(`${NAME}: ${(err as Error).message}\n`);
-    return 1;
-  }
-  if (engine !== undefined && !v.quiet) process.stderr.write(`${NAME}: engine ${engine.describe()}\n`);
+  const opened = await commandEngine(NAME, v);
+  if (typeof opened === "number") return opened;
+  const { engine } = opened;
   try {
     const r = await detect(positionals[0]!, {
       interval: v.interval,

@@ -3,7 +3,7 @@
  * partitions, in the seed's experiment layout. Thin wrapper over `buildGraphs`
  * (`src/graph/pipeline/pipeline.ts`).
  */
-import { ENGINE_OPTION_TABLE, ENGINE_USAGE, engineOptionError, openEngine } from "../engine-options.js";
+import { commandEngine, ENGINE_OPTION_TABLE, ENGINE_USAGE } from "../engine-options.js";
 import { listOption, parseCommand } from "../args.js";
 import { ARCH_OPTION_TABLE, archOptionsOf } from "./arch-options.js";
 import { archNames } from "../../graph/arch/registry.js";
@@ -125,20 +125,10 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`${NAME}: --level must be 1..9, got '${v.level}'\n`);
     return 2;
   }
-  const engineError = engineOptionError(NAME, v);
-  if (engineError !== undefined) {
-    process.stderr.write(`${engineError}\n`);
-    return 2;
-  }
   // The engine first: an unreachable Redis fails here, before anything is written.
-  let engine: Awaited<ReturnType<typeof openEngine>>;
-  try {
-    engine = await openEngine(v, v.quiet ? () => undefined : undefined);
-  } catch (err) {
-    process.stderr.write(`${NAME}: ${(err as Error).message}\n`);
-    return 1;
-  }
-  if (engine !== undefined && !v.quiet) process.stderr.write(`${NAME}: engine ${engine.describe()}\n`);
+  const opened = await commandEngine(NAME, v);
+  if (typeof opened === "number") return opened;
+  const { engine } = opened;
   const archOptions = archOptionsOf(v);
   try {
     const options: GraphsOptions = {

@@ -4,7 +4,7 @@
  * fitted once on the training vertices, role memberships of every interval on that basis.
  * Thin wrapper over `embedRoles` (`src/embedding/pipeline/pipeline.ts`).
  */
-import { ENGINE_OPTION_TABLE, ENGINE_USAGE, engineOptionError, openEngine } from "../engine-options.js";
+import { commandEngine, ENGINE_OPTION_TABLE, ENGINE_USAGE } from "../engine-options.js";
 import { choiceOptionError, countOptionError, parseCommand } from "../args.js";
 import { ARCH_OPTION_TABLE, archOptionsOf } from "./arch-options.js";
 import { archNames } from "../../graph/arch/registry.js";
@@ -95,20 +95,10 @@ export async function run(argv: string[]): Promise<number> {
   }
   const archOptions = archOptionsOf(v);
   const num = (x: string | undefined): number | undefined => (x === undefined ? undefined : Number(x));
-  const engineError = engineOptionError(NAME, v);
-  if (engineError !== undefined) {
-    process.stderr.write(`${engineError}\n`);
-    return 2;
-  }
   // The engine first: an unreachable Redis fails here, before anything is written.
-  let engine: Awaited<ReturnType<typeof openEngine>>;
-  try {
-    engine = await openEngine(v, v.quiet ? () => undefined : undefined);
-  } catch (err) {
-    process.stderr.write(`${NAME}: ${(err as Error).message}\n`);
-    return 1;
-  }
-  if (engine !== undefined && !v.quiet) process.stderr.write(`${NAME}: engine ${engine.describe()}\n`);
+  const opened = await commandEngine(NAME, v);
+  if (typeof opened === "number") return opened;
+  const { engine } = opened;
   try {
     const result = await embedRoles(positionals[0]!, {
       interval: v.interval,
