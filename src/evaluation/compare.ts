@@ -33,6 +33,7 @@ import { DEFAULT_DETECTOR, DETECTOR_NAMES, defaultSpans, detect, type DetectorNa
 import { CONTROL_NAMES } from "./controls.js";
 import type { EvaluationRow } from "./evaluate.js";
 import { ENTITY_ROLES } from "./labels.js";
+import type { Engine } from "../engine/engine.js";
 
 const MODULE = "telemetry-lab/evaluation/compare";
 
@@ -55,6 +56,8 @@ export interface CompareOptions {
   roles?: number;
   /** Worker threads of each stage. Default: the cores. */
   jobs?: number;
+  /** The engine of every per-interval stage (`src/engine/`), owned by the caller. Default: local worker threads. */
+  engine?: Engine;
   /** Output folder of the results table. Default `DIR/experiments/compare`. */
   out?: string;
   /** File stem of the results table. Default "results". */
@@ -301,7 +304,7 @@ function describeInterval(text: string): string {
 async function runConfig(dir: string, spec: ArchSpecValue, interval: string, labels: readonly RedteamEvent[], labelsCrc: number, options: CompareOptions, partitionSeconds: number): Promise<ConfigResult> {
   const t0 = performance.now();
   const quiet = options.quiet ?? false;
-  const graphsOptions = { interval, start: options.start, end: options.end, arch: spec.arch, archOptions: spec.options, jobs: options.jobs, quiet };
+  const graphsOptions = { interval, start: options.start, end: options.end, arch: spec.arch, archOptions: spec.options, jobs: options.jobs, engine: options.engine, quiet };
   const plan = planGraphs(dir, graphsOptions);
   const spans = defaultSpans(plan, labels, "2015-01-01T00:00:00");
   const train = options.train ?? `${spans.train.start}/${spans.train.end}`;

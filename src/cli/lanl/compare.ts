@@ -4,6 +4,7 @@
  * row per (architecture, interval length, score). Thin wrapper over `compare`
  * (`src/evaluation/compare.ts`); architecture specs: `src/graph/arch/spec.ts`.
  */
+import { commandEngine, ENGINE_OPTION_TABLE, ENGINE_USAGE } from "../engine-options.js";
 import { choiceOptionError, countOptionError, listOption, parseCommand } from "../args.js";
 import { archNames } from "../../graph/arch/registry.js";
 import { expandGrid, parseArchSpecs, type ArchSpecValue } from "../../graph/arch/spec.js";
@@ -39,6 +40,7 @@ options:
   --train START/END, --test START/END   spans, as for 'lanl detect'
   --preset P, --roles K    roles options, as for 'lanl detect'
   --jobs N           worker threads of each stage (default: cores)
+${ENGINE_USAGE}
   --name STEM        results file stem (default results)
   --force            evaluate again even when a verified record exists
   --json             print the rows as JSON
@@ -64,6 +66,7 @@ export async function run(argv: string[]): Promise<number> {
       preset: { type: "string" },
       roles: { type: "string" },
       jobs: { type: "string" },
+      ...ENGINE_OPTION_TABLE,
       name: { type: "string" },
       force: { type: "boolean" },
       json: { type: "boolean" },
@@ -97,6 +100,10 @@ export async function run(argv: string[]): Promise<number> {
       return 2;
     }
   }
+  // The engine first: an unreachable Redis fails here, before anything is written.
+  const opened = await commandEngine(NAME, v);
+  if (typeof opened === "number") return opened;
+  const { engine } = opened;
   try {
     const r = await compare(positionals[0]!, {
       archs: specs,
@@ -109,6 +116,7 @@ export async function run(argv: string[]): Promise<number> {
       preset: v.preset as RefexPreset | undefined,
       roles: v.roles === undefined ? undefined : Number(v.roles),
       jobs: v.jobs === undefined ? undefined : Number(v.jobs),
+      engine,
       name: v.name,
       force: v.force,
       quiet: v.quiet,
@@ -126,5 +134,7 @@ export async function run(argv: string[]): Promise<number> {
   } catch (err) {
     process.stderr.write(`${NAME}: ${(err as Error).message}\n`);
     return 1;
+  } finally {
+    await engine?.close();
   }
 }
