@@ -83,12 +83,17 @@ export class IdCounter {
     return this.countsView[this.countAt + e * (this.stride >> 1)]!;
   }
 
-  /** Counts `ids[0, width)` once more; returns its entry. Hot path. */
+  /** Counts `ids[0, width)` once more; returns its entry. */
   add(ids: Int32Array): number {
+    return this.addHashed(ids, 0, this.hash(ids, 0));
+  }
+
+  /** Hash of the tuple `t[off, off + width)`. */
+  hash(t: Int32Array, off: number): number {
     const w = this.width;
     let h = 0x2f693b7d;
-    for (let i = 0; i < w; i++) {
-      let k = Math.imul(ids[i]!, 0xcc9e2d51);
+    for (let i = off, end = off + w; i < end; i++) {
+      let k = Math.imul(t[i]!, 0xcc9e2d51);
       k = (k << 15) | (k >>> 17);
       h ^= Math.imul(k, 0x1b873593);
       h = (h << 13) | (h >>> 19);
@@ -96,7 +101,23 @@ export class IdCounter {
     }
     h ^= h >>> 16;
     h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
+    return h ^ (h >>> 13);
+  }
+
+  /**
+   * Reads the slot a tuple of hash `h` probes first, and its entry's row: done
+   * for a batch of tuples before counting them, the batch's cache misses are
+   * in flight together instead of one after the other. Returns a value to fold
+   * into a result (so that the reads are kept).
+   */
+  touch(h: number): number {
+    const e1 = this.slots[2 * (h & this.mask)]!;
+    return e1 > 0 ? this.payload[(e1 - 1) * this.stride]! : 0;
+  }
+
+  /** Counts the tuple `t[off, off + width)` of hash `h` ({@link IdCounter.hash}) once more; returns its entry. Hot path. */
+  addHashed(t: Int32Array, off: number, h: number): number {
+    const w = this.width;
     const pl = this.payload;
     const stride = this.stride;
     const slots = this.slots;
@@ -108,7 +129,7 @@ export class IdCounter {
       if (slots[2 * p + 1] === h) {
         const o = (e1 - 1) * stride;
         let i = 0;
-        while (i < w && pl[o + i] === ids[i]) i++;
+        while (i < w && pl[o + i] === t[off + i]) i++;
         if (i === w) {
           this.countsView[(o >> 1) + this.countAt]!++;
           return e1 - 1;
@@ -120,7 +141,7 @@ export class IdCounter {
     if (e >= this.cap) this.growEntries();
     const o = e * stride;
     const rows = this.payload;
-    for (let i = 0; i < w; i++) rows[o + i] = ids[i]!;
+    for (let i = 0; i < w; i++) rows[o + i] = t[off + i]!;
     this.countsView[(o >> 1) + this.countAt] = 1;
     slots[2 * p] = e + 1;
     slots[2 * p + 1] = h;
