@@ -111,9 +111,10 @@ describe.skipIf(!redisOk)("the bullmq engine", () => {
     const queue = ["--engine", "bullmq", "--redis", redis.url, "--queue", "kill9", "--quiet"];
     const pool = await Promise.all([0, 1, 2].map(() => startWorkerProcess(redis.url, ["--queue", "kill9"])));
 
-    // Graphs: the first worker dies with kill -9 right after it took its third job.
+    // Graphs: the first worker dies with kill -9 right after it took a working hour's job (a large one).
+    const busy = (stage: string): RegExp => new RegExp(` ${stage} 2015-01-\\d\\dT1[0-6]:00:00 started`);
     const graphs = runCli(["lanl", "graphs", data, ...queue]);
-    await pool[0]!.waitFor(/graphs \S+ started/, 3);
+    await pool[0]!.waitFor(busy("graphs"));
     pool[0]!.child.kill("SIGKILL");
     const g = await graphs;
     expect(g.stderr).toBe("");
@@ -122,7 +123,7 @@ describe.skipIf(!redisOk)("the bullmq engine", () => {
 
     // Roles (features, the basis, role tables): the second worker dies mid-job too.
     const roles = runCli(["lanl", "roles", data, ...queue]);
-    await pool[1]!.waitFor(/features \S+ started/, 3);
+    await pool[1]!.waitFor(busy("features"));
     pool[1]!.child.kill("SIGKILL");
     const r = await roles;
     expect(r.code, r.stderr).toBe(0);
