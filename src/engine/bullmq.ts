@@ -38,12 +38,14 @@ export interface BullmqOptions {
   pollMs?: number;
   /** Give up connecting after this many ms. Default 5000. */
   connectTimeoutMs?: number;
-  /** Where notices go (no worker listening, jobs found from an earlier run). Default: standard error. */
+  /** Where notices go (no worker listening, jobs found from an earlier run, status lines). Default: standard error. */
   log?: (line: string) => void;
+  /** A status line (jobs done, running, waiting, rate) this often, in ms; 0: never. Default: 10000 when standard error is not a terminal (a terminal has the progress bar), else 0. */
+  statusMs?: number;
 }
 
 /** Defaults of {@link BullmqOptions}. */
-export const BULLMQ_DEFAULTS = Object.freeze({ queue: "telemetry-lab", prefix: "bull", attempts: 3, backoffMs: 1000, pollMs: 5000, connectTimeoutMs: 5000 });
+export const BULLMQ_DEFAULTS = Object.freeze({ queue: "telemetry-lab", prefix: "bull", attempts: 3, backoffMs: 1000, pollMs: 5000, connectTimeoutMs: 5000, statusMs: 10_000 });
 
 /** What {@link connectBullmq} returns: the engine and its connection. */
 export class BullmqEngine implements Engine {
@@ -59,7 +61,7 @@ export class BullmqEngine implements Engine {
   ) {}
 
   describe(): string {
-    return `bullmq (queue '${this.options.queue}' at ${this.target.display}, ${this.workers} worker${this.workers === 1 ? "" : "s"} connected)`;
+    return `bullmq (queue '${this.options.queue}' at ${this.target.display}, ${plural(this.workers, "worker")} connected)`;
   }
 
   /** Workers connected to the queue now. */
@@ -147,12 +149,25 @@ export class BullmqEngine implements Engine {
       }
       // Wait: the queue's events, and a look at every pending job's state now and then
       // (an event missed during a reconnection, a job removed by hand).
+      const t0 = performance.now();
+      let last = { t: t0, left: pending.size };
       while (pending.size > 0) {
         await new Promise<void>((resolve) => {
           wake = resolve;
-          setTimeout(resolve, this.options.pollMs).unref();
+          setTimeout(resolve, Math.min(this.options.pollMs, this.options.statusMs > 0 ? this.options.statusMs : Infinity)).unref();
         });
         if (pending.size === 0) break;
+        const now = performance.now();
+        if (this.options.statusMs > 0 && now - last.t >= this.options.statusMs) {
+          const c = await this.queue.getJobCounts("active", "waiting", "delayed");
+          const done = indices.size - pending.size;
+          const rate = (last.left - pending.size) / ((now - last.t) / 1000);
+          this.options.log(
+            `bullmq: ${done} of ${indices.size} jobs ended${failures.length > 0 ? ` (${failures.length} failed)` : ""} in ${((now - t0) / 1000).toFixed(0)} s; ` +
+              `queue: ${c.active ?? 0} running, ${(c.waiting ?? 0) + (c.delayed ?? 0)} waiting; ${rate.toFixed(2)} jobs/s over the last ${((now - last.t) / 1000).toFixed(0)} s; ${plural(await this.workerCount(), "worker")} connected`,
+          );
+          last = { t: now, left: pending.size };
+        }
         for (const chunk of chunks([...pending], 200)) {
           const states = await Promise.all(chunk.map((id) => this.queue.getJobState(id)));
           for (let k = 0; k < chunk.length; k++) {
@@ -187,6 +202,10 @@ export class BullmqEngine implements Engine {
   }
 }
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
 function* chunks<T>(xs: readonly T[], size: number): Generator<T[]> {
   for (let i = 0; i < xs.length; i += size) yield xs.slice(i, i + size);
 }
@@ -201,7 +220,7 @@ function* chunks<T>(xs: readonly T[], size: number): Generator<T[]> {
  * await engine.close();
  */
 export async function connectBullmq(url: string, options: BullmqOptions = {}): Promise<BullmqEngine> {
-  const o = { ...BULLMQ_DEFAULTS, log: (line: string) => void process.stderr.write(line + "\n"), ...definedOnly(options) };
+  const o = { ...BULLMQ_DEFAULTS, statusMs: process.stderr.isTTY ? 0 : BULLMQ_DEFAULTS.statusMs, log: (line: string) => void process.stderr.write(line + "\n"), ...definedOnly(options) };
   if (!Number.isSafeInteger(o.attempts) || o.attempts < 1) throw new Error(`${MODULE}: attempts must be a positive integer, got ${o.attempts}`);
   if (!/^[A-Za-z0-9._-]+$/.test(o.queue)) throw new Error(`${MODULE}: queue name '${o.queue}' must be letters, digits, '.', '_' or '-'`);
   const target = parseRedisUrl(url);
