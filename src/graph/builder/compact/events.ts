@@ -221,18 +221,19 @@ export function internEvent(c: CompiledPlan, buf: Uint8Array): void {
         const label = x === 0 ? ZERO_LABEL : x > 0 ? POS_LABELS[log2Floor(x)]! : NEG_LABELS[log2Floor(-x)]!;
         id = table.internPrefixed(prefixes[i]!, label, 0, label.length);
       }
+    } else if (table.matches(last[i]!, prefixes[i]!, buf, s, e)) {
+      id = last[i]!; // the field's previous plain value again (never an NA spelling: those are not remembered)
     } else if (pandasNa && isNa(buf, s, e)) {
       id = table.internPrefixed(prefixes[i]!, NAN, 0, 3);
     } else {
       const t = twinOf[i]!;
-      const prev = last[i]!;
       if (t >= 0 && ids[t]! >= 0 && sameBytes(buf, starts[lineField[t]!]!, ends[lineField[t]!]!, s, e)) {
         // The value of its twin field (a destination equal to its source): the id remembered for the twin's.
         const tid = ids[t]!;
         let map = twinIds[i]!;
         if (tid < map.length && map[tid]! > 0) id = map[tid]! - 1;
         else {
-          id = table.matches(prev, prefixes[i]!, buf, s, e) ? prev : table.internPrefixed(prefixes[i]!, buf, s, e);
+          id = table.internPrefixed(prefixes[i]!, buf, s, e);
           if (tid >= map.length) {
             const grown = new Int32Array(Math.max(tid + 1, map.length * 2));
             grown.set(map);
@@ -241,8 +242,7 @@ export function internEvent(c: CompiledPlan, buf: Uint8Array): void {
           map[tid] = id + 1;
         }
         last[i] = id;
-      } else if (table.matches(prev, prefixes[i]!, buf, s, e)) id = prev;
-      else last[i] = id = table.internPrefixed(prefixes[i]!, buf, s, e);
+      } else last[i] = id = table.internPrefixed(prefixes[i]!, buf, s, e);
     }
     ids[i] = id;
   }

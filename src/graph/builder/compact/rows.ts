@@ -302,13 +302,15 @@ export function rowsToCsr(
   const rb = rowBegin;
   const re = rowEnd;
   let nnz = 0;
-  // Room for about two neighbours per incidence (LANL hours: 1.7 per incidence), to grow rarely.
-  tTarget = capInt32(tTarget, Math.max(1024, 2 * ninc + nEntries));
-  tWeight = capFloat64(tWeight, Math.max(1024, 2 * ninc + nEntries));
-  if (H > 0 && hubSideHub.length < 2 * n0) {
-    hubSideHub = new Int32Array(2 * n0);
-    hubSideOther = new Int32Array(2 * n0);
-    hubSideWeight = new Float64Array(2 * n0);
+  // Room for about three neighbours per incidence (a real-volume auth hour: 2.7) and the hub rows, to grow rarely.
+  tTarget = capInt32(tTarget, Math.max(1024, 3 * ninc + nEntries + H * H));
+  tWeight = capFloat64(tWeight, Math.max(1024, 3 * ninc + nEntries + H * H));
+  // Hub side entries: 1.1 per incidence in that hour.
+  const sideCap = ninc + (ninc >> 1);
+  if (H > 0 && hubSideHub.length < sideCap) {
+    hubSideHub = new Int32Array(sideCap);
+    hubSideOther = new Int32Array(sideCap);
+    hubSideWeight = new Float64Array(sideCap);
   }
   const s0 = sources[0]!;
   for (let u = 0; u < n0; u++) {
