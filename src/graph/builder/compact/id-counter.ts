@@ -153,10 +153,11 @@ export class IdCounter {
   /** Makes room for `entries` more tuples without growing on the way (only ever grows). */
   reserve(entries: number): void {
     const need = this.n + entries;
-    if (this.cap < need) this.growEntries(need);
     let cap = this.mask + 1;
     while (cap < need * 2) cap *= 2;
     if (cap > this.mask + 1) this.rehash(cap);
+    if (this.cap < need && this.n === 0) this.takeRows(need);
+    if (this.cap < need) this.growEntries(need);
   }
 
   private growEntries(min = 0): void {
@@ -192,22 +193,23 @@ export class IdCounter {
     }
     this.slots = slots;
     this.mask = mask;
-    if (this.n === 0 && this.cap < cap >> 1) this.takeRows(cap >> 1);
   }
 
-  /** Takes released rows of at least `entries` entries when there are some (before the first entry). */
+  /** Takes released rows of at least `entries` entries when there are some (the smallest; before the first entry). */
   private takeRows(entries: number): void {
     const bytes = entries * this.stride * 4;
+    let best = -1;
     for (let i = 0; i < POOL.length; i++) {
       const r = POOL[i]!.rows;
-      if (r.byteLength >= bytes) {
-        POOL[i]!.rows = new ArrayBuffer(0);
-        this.buffer = r;
-        this.payload = new Int32Array(r);
-        this.countsView = new Float64Array(r);
-        this.cap = Math.floor(r.byteLength / (this.stride * 4));
-        break;
-      }
+      if (r.byteLength >= bytes && (best < 0 || r.byteLength < POOL[best]!.rows.byteLength)) best = i;
+    }
+    if (best >= 0) {
+      const r = POOL[best]!.rows;
+      POOL[best]!.rows = new ArrayBuffer(0);
+      this.buffer = r;
+      this.payload = new Int32Array(r);
+      this.countsView = new Float64Array(r);
+      this.cap = Math.floor(r.byteLength / (this.stride * 4));
     }
     for (let i = POOL.length - 1; i >= 0; i--) if (POOL[i]!.rows.byteLength === 0 && POOL[i]!.slots.length === 0) POOL.splice(i, 1);
   }
