@@ -20,9 +20,10 @@
  * graphology builds the whole auth and mixed hours (a few minutes each), the
  * first 100,000 lines of auth-distinct.
  *
- * Builders: `compact` (row-wise freezing of the counted events, issue 13),
- * `compact-previous` (the edge-table builder before it, the baseline in the
- * same run), `compact-nodedupe`, `graphology`. The compact builders also build
+ * Builders: `compact` (distinct events counted on interned ids, frozen row
+ * by row, issue 13), `compact-previous` (the edge-table builder before it,
+ * distinct line bodies counted, the baseline in the same run; it shares the
+ * field interning, which issue 13 also sped up), `compact-nodedupe`, `graphology`. The compact builders also build
  * the same hour again in the same process (`--rounds`): the per-hour CPU of a
  * warm pipeline worker.
  *
@@ -339,7 +340,7 @@ function main(argv: string[]): void {
     const mean = r.warm!.reduce((a, b) => a + b, 0) / r.warm!.length;
     console.log(`  ${r.label.padEnd(widths[0]!)}  ${fmt(mean, 2)} CPU-s (${r.warm!.map((x) => x.toFixed(2)).join("/")})  ${fmt(r.events / mean)} events per CPU-s`);
   }
-  console.log("compact-previous = the edge-table builder (events' edges hashed, then frozen), the baseline; compact = row-wise freezing (issue 13).");
+  console.log("compact-previous = the edge-table builder (line bodies counted, events' edges hashed, then frozen), the baseline; compact = ids counted, row-wise freezing (issue 13).");
   console.log("where the CPU time goes (compact): lines -> distinct events (split, intern, count) | their edges -> edge table (previous only) | freeze to CSR (rows)");
   for (const r of rows.filter((x) => x.phases !== undefined && x.label.startsWith("compact"))) {
     const [a, b, c] = r.phases!;
