@@ -60,12 +60,29 @@ export class IdCounter {
     this.countAt = ((width + 1) & ~1) >> 1;
     let cap = 16;
     while (cap < expected * 2) cap *= 2;
-    this.slots = new Int32Array(2 * cap);
-    this.mask = cap - 1;
-    this.buffer = new ArrayBuffer(expected * this.stride * 4);
+    // The largest released arrays when there are some (a worker's hours are alike: no growth, no
+    // fresh arrays hour after hour; same results, only capacities differ).
+    let bs = -1;
+    let br = -1;
+    for (let i = 0; i < POOL.length; i++) {
+      if (bs < 0 || POOL[i]!.slots.length > POOL[bs]!.slots.length) bs = i;
+      if (br < 0 || POOL[i]!.rows.byteLength > POOL[br]!.rows.byteLength) br = i;
+    }
+    if (bs >= 0 && POOL[bs]!.slots.length >= 2 * cap) {
+      this.slots = POOL[bs]!.slots;
+      POOL[bs]!.slots = new Int32Array(0);
+      this.slots.fill(0);
+    } else this.slots = new Int32Array(2 * cap);
+    this.mask = (this.slots.length >> 1) - 1;
+    const bytes = expected * this.stride * 4;
+    if (br >= 0 && POOL[br]!.rows.byteLength >= bytes) {
+      this.buffer = POOL[br]!.rows;
+      POOL[br]!.rows = new ArrayBuffer(0);
+    } else this.buffer = new ArrayBuffer(bytes);
     this.payload = new Int32Array(this.buffer);
     this.countsView = new Float64Array(this.buffer);
-    this.cap = expected;
+    this.cap = Math.floor(this.buffer.byteLength / (this.stride * 4));
+    for (let i = POOL.length - 1; i >= 0; i--) if (POOL[i]!.rows.byteLength === 0 && POOL[i]!.slots.length === 0) POOL.splice(i, 1);
   }
 
   /** Number of distinct tuples. */
@@ -172,18 +189,20 @@ export class IdCounter {
 
   private rehash(cap: number): void {
     const old = this.slots;
-    // A released table of the right size when there is one (same results: only capacities differ).
-    let slots: Int32Array | undefined;
+    // The smallest released table that is large enough when there is one (same results: only
+    // capacities differ; fresh tables hour after hour cost page faults and garbage collections).
+    let best = -1;
     for (let i = 0; i < POOL.length; i++) {
-      if (POOL[i]!.slots.length === 2 * cap) {
-        slots = POOL[i]!.slots;
-        POOL[i]!.slots = new Int32Array(0);
-        slots.fill(0);
-        break;
-      }
+      const n = POOL[i]!.slots.length;
+      if (n >= 2 * cap && (best < 0 || n < POOL[best]!.slots.length)) best = i;
     }
-    slots ??= new Int32Array(2 * cap);
-    const mask = cap - 1;
+    let slots: Int32Array;
+    if (best >= 0) {
+      slots = POOL[best]!.slots;
+      POOL[best]!.slots = new Int32Array(0);
+      slots.fill(0);
+    } else slots = new Int32Array(2 * cap);
+    const mask = (slots.length >> 1) - 1;
     for (let i = 0; i < old.length; i += 2) {
       if (old[i] === 0) continue;
       let p = old[i + 1]! & mask;
