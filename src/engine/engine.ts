@@ -13,6 +13,7 @@
  * Source: the seed's Dask `LocalCluster` / `Client(address)` switch, with BullMQ on Redis
  * as the distributed engine of the Node ecosystem.
  */
+import { removeStaleTemporaries } from "../io/atomic.js";
 import type { Task } from "./task.js";
 
 /** The engines. */
@@ -68,4 +69,29 @@ export class TaskFailures extends Error {
     );
     this.name = "TaskFailures";
   }
+}
+
+/**
+ * Before a stage's tasks run: the temporaries of crashed runs in its output folders go.
+ * Under BullMQ they stay: one may belong to a job of an earlier, interrupted run still
+ * running on another machine (its pid means nothing here); {@link sweepAfter} clears them.
+ *
+ * @example
+ * sweepBefore(options.engine, [plan.graphsDir, plan.statsDir]);
+ */
+export function sweepBefore(engine: Engine | undefined, folders: readonly string[]): void {
+  if (engine?.kind === "bullmq") return;
+  for (const f of folders) removeStaleTemporaries(f);
+}
+
+/**
+ * After every task of a stage completed: what a killed worker had half-written goes. Under
+ * BullMQ every temporary goes, whatever its pid (the stage's jobs are all done, and the
+ * killed worker may have run on another machine); locally, those of dead processes.
+ *
+ * @example
+ * sweepAfter(options.engine, [plan.graphsDir, plan.statsDir]);
+ */
+export function sweepAfter(engine: Engine | undefined, folders: readonly string[]): void {
+  for (const f of folders) removeStaleTemporaries(f, { anyOwner: engine?.kind === "bullmq" });
 }

@@ -22,7 +22,8 @@ import { createWriteStream, existsSync, readFileSync, renameSync, rmSync } from 
 import { basename, dirname, join } from "node:path";
 import { once } from "node:events";
 import { createGzip } from "node:zlib";
-import { writeFileAtomic, removeStaleTemporaries, tempPathFor } from "../io/atomic.js";
+import { writeFileAtomic, tempPathFor } from "../io/atomic.js";
+import { sweepAfter, sweepBefore } from "../engine/engine.js";
 import { readParquet } from "../io/parquet.js";
 import { createProgress } from "../notebook/progress.js";
 import { readRedteam, type RedteamEvent } from "../lanl/redteam.js";
@@ -196,7 +197,7 @@ export async function detect(dir: string, options: DetectOptions = {}): Promise<
   // 3. Scores of every interval.
   // scores<suffix> beside roles<suffix>: the same options name both.
   const scoresDir = join(dirname(roles.rolesDir), basename(roles.rolesDir).replace(/^roles/, "scores"));
-  removeStaleTemporaries(scoresDir);
+  sweepBefore(options.engine, [scoresDir]);
   const modelBytes = readFileSync(join(roles.rolesDir, "model.json"));
   const config = `detect|train=${train.start}/${train.end}|detectors=${DETECTOR_NAMES.join(",")}|model=${crc32(modelBytes).toString(16)}`;
   const starts = plan.intervals;
@@ -224,9 +225,9 @@ export async function detect(dir: string, options: DetectOptions = {}): Promise<
     } finally {
       if (options.engine === undefined) await engine.close();
     }
-    removeStaleTemporaries(scoresDir);
     p.finish(`${written} score tables written, ${reused} verified from an earlier run`);
   }
+  sweepAfter(options.engine, [scoresDir]);
   const testStarts = starts.filter((s) => s >= test.start && s < test.end);
   // 4. Evaluation against the labels, detectors beside the controls.
   let evaluation: Evaluation | undefined;

@@ -114,16 +114,25 @@ export function createAtomicStream(path: string, options: AtomicStreamOptions = 
   };
 }
 
+/** Options of {@link removeStaleTemporaries}. */
+export interface StaleOptions {
+  /**
+   * Remove every temporary, whatever process its name says wrote it (for a folder that
+   * nothing writes any more, whose writers ran on other machines). Default false.
+   */
+  anyOwner?: boolean;
+}
+
 /**
  * Deletes temporary files left in `folder` (not recursive) by a crashed run.
  * Temporaries of a process still running (the pid in their name: another run
- * writing the same folder at the same time, or this process) are left alone.
- * Returns how many were removed.
+ * writing the same folder at the same time, or this process) are left alone,
+ * unless `anyOwner`. Returns how many were removed.
  *
  * @example
  * removeStaleTemporaries("data/lanl/raw"); // 0 after a clean run
  */
-export function removeStaleTemporaries(folder: string): number {
+export function removeStaleTemporaries(folder: string, options: StaleOptions = {}): number {
   let removed = 0;
   let names: string[];
   try {
@@ -134,7 +143,7 @@ export function removeStaleTemporaries(folder: string): number {
   for (const name of names) {
     if (!name.startsWith(".") || !name.endsWith(TMP_SUFFIX)) continue;
     const pid = ownerOf(name);
-    if (pid !== undefined && isRunning(pid)) continue;
+    if (!options.anyOwner && pid !== undefined && isRunning(pid)) continue;
     rmSync(join(folder, name), { force: true });
     removed += 1;
   }

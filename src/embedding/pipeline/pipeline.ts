@@ -26,7 +26,8 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, relative, sep } from "node:path";
-import { removeStaleTemporaries, writeFileAtomic } from "../../io/atomic.js";
+import { writeFileAtomic } from "../../io/atomic.js";
+import { sweepAfter, sweepBefore } from "../../engine/engine.js";
 import { LocalEngine } from "../../engine/local.js";
 import type { Task } from "../../engine/task.js";
 import { createProgress } from "../../notebook/progress.js";
@@ -226,8 +227,7 @@ export async function embedRoles(dir: string, options: RolesOptions = {}): Promi
   const trainTag = span.start === defaultSpan.start && span.end === defaultSpan.end ? undefined : `${span.start}_${span.end}`;
   const featuresDir = join(plan.experimentDir, "features" + suffix([["preset", preset, "graphrole"], ["train", trainTag, undefined], ["keep", keepShare, 0.5]]));
   const rolesDir = join(plan.experimentDir, "roles" + suffix([["preset", preset, "graphrole"], ["train", trainTag, undefined], ["keep", keepShare, 0.5], ["roles", options.roles, undefined], ["fit", fitRows, 50_000], ["seed", seed, 1], ["transform", transform, "nnls"]]));
-  removeStaleTemporaries(featuresDir);
-  removeStaleTemporaries(rolesDir);
+  sweepBefore(options.engine, [featuresDir, rolesDir]);
 
   const jobs = options.jobs ?? Math.min(availableParallelism(), plan.intervals.length);
   const engine = options.engine ?? new LocalEngine(Math.min(jobs, plan.intervals.length));
@@ -274,10 +274,10 @@ export async function embedRoles(dir: string, options: RolesOptions = {}): Promi
           },
         },
       );
-      removeStaleTemporaries(featuresDir);
       written += todo.length;
       p.finish(`${todo.length} feature tables written, ${plan.intervals.length - todo.length} verified from an earlier run`);
     }
+    sweepAfter(options.engine, [featuresDir]);
 
     // 3. The role basis, fitted once on the stacked training vertices.
     const basisConfig = `${featureConfig}|factors=nmf|roles=${options.roles ?? "mdl"}|fit=${fitRows}|seed=${seed}`;
@@ -317,10 +317,10 @@ export async function embedRoles(dir: string, options: RolesOptions = {}): Promi
           },
         },
       );
-      removeStaleTemporaries(rolesDir);
       written += todoRoles.length;
       p.finish(`${todoRoles.length} role tables written, ${plan.intervals.length - todoRoles.length} verified from an earlier run`);
     }
+    sweepAfter(options.engine, [rolesDir]);
     const intervals = plan.intervals.map((s) => roleResults.get(s)!);
     const summary = intervals.map(({ start, rows, roleMass, roleCounts }) => ({ start, vertices: rows, roleMass, roleCounts }));
     writeFileAtomic(join(rolesDir, "summary.json"), JSON.stringify({ roles: basis.roles, features, intervals: summary }, null, 1) + "\n");

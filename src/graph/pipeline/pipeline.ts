@@ -32,7 +32,7 @@ import { TLG_HEADER_BYTES, TLG_MAGIC } from "../format/tlg.js";
 import { BUILDER_KINDS, resolveStreams, type BuilderKind } from "./interval-graph.js";
 import { experimentDir, graphFile, intervalSecondsOf, intervalStarts, onGrid, partitionFile, partitionsRoot, type ExperimentKey } from "./layout.js";
 import { LocalEngine } from "../../engine/local.js";
-import type { Engine } from "../../engine/engine.js";
+import { sweepAfter, sweepBefore, type Engine } from "../../engine/engine.js";
 import type { Task } from "../../engine/task.js";
 import type { IntervalStats, IntervalTask, TaskResult } from "./task.js";
 
@@ -317,9 +317,9 @@ export async function buildGraphs(dir: string, options: GraphsOptions = {}): Pro
   } else {
     writeFileAtomic(recordPath, JSON.stringify(record, null, 2) + "\n");
   }
+  // The experiment folder is written by this process only; the graphs and statistics by the tasks.
   removeStaleTemporaries(plan.experimentDir);
-  removeStaleTemporaries(plan.graphsDir);
-  removeStaleTemporaries(plan.statsDir);
+  sweepBefore(options.engine, [plan.graphsDir, plan.statsDir]);
 
   const level = options.level ?? DEFAULTS.level;
   if (!Number.isInteger(level) || level < 1 || level > 9) throw new Error(`${MODULE}: level must be 1..9, got ${level}`);
@@ -395,9 +395,9 @@ export async function buildGraphs(dir: string, options: GraphsOptions = {}): Pro
       offTemps();
       if (options.engine === undefined) await engine.close();
     }
-    // What a worker killed mid-write left behind (its retried task wrote the file anew).
-    for (const folder of [plan.graphsDir, plan.statsDir]) removeStaleTemporaries(folder);
   }
+  // What a worker killed mid-write left behind (its retried task wrote the file anew).
+  sweepAfter(options.engine, [plan.graphsDir, plan.statsDir]);
   const intervals = plan.intervals.map((s) => results.get(s)!);
   const summaryPath = join(plan.experimentDir, "summary.json");
   const totals = { intervals: intervals.length, events: 0, edges: 0, weight: 0, bytes: 0 };
