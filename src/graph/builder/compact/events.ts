@@ -19,6 +19,7 @@ import { CompactBuilder } from "../compact.js";
 import type { VertexPrefix } from "./vertex-table.js";
 import { EventCounter } from "./event-counter.js";
 import { IdCounter } from "./id-counter.js";
+import { GroupCache } from "./group-cache.js";
 
 const MODULE = "telemetry-lab/graph/events";
 const ENC = new TextEncoder();
@@ -86,6 +87,40 @@ export interface CompiledPlan {
   /** Ids and hashes of a chunk of events (key `ids`). */
   readonly tuples: Int32Array;
   readonly hashes: Int32Array;
+  /**
+   * The run of low-cardinality fields whose ids are cached by their bytes
+   * ({@link GroupCache}; artifact fields `groupFrom..groupTo - 1`, line fields
+   * `groupFirstLine..groupLastLine`), or undefined (no run of two or more).
+   */
+  readonly group: GroupCache | undefined;
+  readonly groupFrom: number;
+  readonly groupTo: number;
+  readonly groupFirstLine: number;
+  readonly groupLastLine: number;
+}
+
+/**
+ * The longest run (two or more) of consecutive artifact fields that are plain
+ * low-cardinality values in consecutive columns and have no twin, as
+ * [from, to), or [0, 0).
+ */
+function lowCardinalityRun(plan: EventPlan, twinOf: Int32Array): [number, number] {
+  const ok = (i: number): boolean => {
+    const f = plan.fields[i]!;
+    return f.kind === "value" && f.lowCardinality && twinOf[i]! < 0 && !twinOf.includes(i);
+  };
+  let best: [number, number] = [0, 0];
+  for (let i = 0; i < plan.fields.length; ) {
+    if (!ok(i)) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < plan.fields.length && ok(j) && plan.fields[j]!.column === plan.fields[j - 1]!.column + 1) j++;
+    if (j - i > best[1] - best[0]) best = [i, j];
+    i = j;
+  }
+  return best[1] - best[0] >= 2 ? best : [0, 0];
 }
 
 /** Per field, the earlier plain field of the same name with `_source` for `_destination`, or -1. */
@@ -111,6 +146,7 @@ export function compilePlan(plan: EventPlan, builder: CompactBuilder, schema: St
   const width = Math.max(1, plan.fields.length);
   const key = options.key ?? (builder.rows ? "ids" : "bytes");
   const twinOf = twins(plan);
+  const run = lowCardinalityRun(plan, twinOf);
   const c: CompiledPlan = {
     plan,
     builder,
@@ -129,6 +165,11 @@ export function compilePlan(plan: EventPlan, builder: CompactBuilder, schema: St
     twinIds: Array.from(twinOf, (i) => new Int32Array(i >= 0 ? 1024 : 0)),
     tuples: new Int32Array(key === "ids" ? CHUNK * width : 0),
     hashes: new Int32Array(key === "ids" ? CHUNK : 0),
+    group: run[1] > run[0] ? new GroupCache(run[1] - run[0]) : undefined,
+    groupFrom: run[0],
+    groupTo: run[1],
+    groupFirstLine: run[1] > run[0] ? plan.fields[run[0]]!.column + 1 : 0,
+    groupLastLine: run[1] > run[0] ? plan.fields[run[1] - 1]!.column + 1 : 0,
   };
   const counter = c.counter;
   const set = plan.duplicates === "set";
@@ -195,9 +236,11 @@ function parseInteger(buf: Uint8Array, s: number, e: number): number {
 
 /**
  * Interns the artifact vertices of the event whose fields were split (by
- * `splitFields`) into `c.fields`, into `c.ids` (-1 = dropped). Hot path.
+ * `splitFields`) into `c.fields`, into `c.ids` (-1 = dropped). A field that
+ * starts after `keepAfter` keeps the id `c.ids` holds (the caller knows it is
+ * the same bytes as the previous event's same field). Hot path.
  */
-export function internEvent(c: CompiledPlan, buf: Uint8Array): void {
+export function internEvent(c: CompiledPlan, buf: Uint8Array, keepAfter = Infinity): void {
   const { ids, lineField, prefixes, binned, plan, last, twinOf, twinIds } = c;
   const table = c.builder.vertices;
   const starts = c.fields.starts;
@@ -205,9 +248,29 @@ export function internEvent(c: CompiledPlan, buf: Uint8Array): void {
   const nf = plan.fields.length;
   const dropMissing = plan.dropMissing;
   const pandasNa = plan.pandasNa;
+  // The low-cardinality run: its ids from the cache when its bytes were seen (not when the previous
+  // event's are kept whole), else interned below and cached after.
+  const group = c.group;
+  let gFrom = 0;
+  let gTo = 0;
+  let gMiss = false;
+  if (group !== undefined) {
+    const gs = starts[c.groupFirstLine]!;
+    if (gs <= keepAfter) {
+      const r = group.find(buf, gs, ends[c.groupLastLine]!);
+      if (r >= 0) {
+        gFrom = c.groupFrom;
+        gTo = c.groupTo;
+        const gids = group.ids;
+        for (let i = gFrom, o = r * (gTo - gFrom); i < gTo; i++, o++) ids[i] = gids[o]!;
+      } else gMiss = !group.full;
+    }
+  }
   for (let i = 0; i < nf; i++) {
+    if (i >= gFrom && i < gTo) continue;
     const lf = lineField[i]!;
     const s = starts[lf]!;
+    if (s > keepAfter) continue; // the previous event's value: same id, and `last` already as it would become
     const e = ends[lf]!;
     if (dropMissing && (e === s || (e === s + 1 && buf[s] === QUESTION))) {
       ids[i] = -1;
@@ -246,6 +309,7 @@ export function internEvent(c: CompiledPlan, buf: Uint8Array): void {
     }
     ids[i] = id;
   }
+  if (gMiss) group!.insert(buf, starts[c.groupFirstLine]!, ends[c.groupLastLine]!, ids, c.groupFrom);
 }
 
 function sameBytes(buf: Uint8Array, s1: number, e1: number, s2: number, e2: number): boolean {
@@ -449,6 +513,9 @@ function addLinesIds(
   let events = 0;
   let rejected = 0;
   let m = 0;
+  // The previous accepted line (its ids are still in `ids`), -1 = none.
+  let ps = -1;
+  let pe = -1;
   const drain = (): void => {
     let x = 0;
     for (let j = 0; j < m; j++) x ^= idc.touch(hashes[j]!);
@@ -473,7 +540,23 @@ function addLinesIds(
       rejected++;
       continue;
     }
-    internEvent(c, buf);
+    // The longest common suffix with the previous line: a field whose separating comma lies in it is
+    // the same bytes as the previous line's same field (the suffix holds the same commas), so it
+    // keeps its id (real lines often repeat their low-cardinality tail: `?,Network,LogOff,Success`).
+    let keepAfter = Infinity;
+    if (ps >= 0) {
+      const ce = fields.ends[fc - 1]!;
+      let a = ce - 1;
+      let b = pe - 1;
+      while (a >= s && b >= ps && buf[a] === buf[b]) {
+        a--;
+        b--;
+      }
+      keepAfter = a + 1;
+    }
+    internEvent(c, buf, keepAfter);
+    ps = s;
+    pe = fields.ends[fc - 1]!;
     for (let q = 0, o = m * w; q < w; q++, o++) tuples[o] = ids[q]!;
     hashes[m] = idc.hash(ids, 0);
     if (++m === CHUNK) drain();
