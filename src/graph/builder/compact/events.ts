@@ -174,16 +174,18 @@ export function compilePlan(plan: EventPlan, builder: CompactBuilder, schema: St
   const counter = c.counter;
   const set = plan.duplicates === "set";
   const fields = plan.fields.length;
+  // Fields of distinct types never hold the same vertex (its name starts with the type).
+  const distinct = new Set(plan.fields.map((f) => f.type)).size === fields;
   if (counter) {
     builder.onFlush(() => flushCompiled(c));
     builder.onRelease(() => counter.release());
-    builder.addEventSource(() => ({ fields, width: counter.width, size: counter.size, payload: counter.payload, counts: counter.counts, countAt: 0, countStride: 1, pairs: c.pairs, set }));
+    builder.addEventSource(() => ({ fields, width: counter.width, size: counter.size, payload: counter.payload, counts: counter.counts, countAt: 0, countStride: 1, pairs: c.pairs, set, distinct }));
   }
   const idc = c.idCounter;
   if (idc) {
     builder.onFlush(() => flushCompiled(c));
     builder.onRelease(() => idc.release());
-    builder.addEventSource(() => ({ fields, width: idc.stride, size: idc.size, payload: idc.payload, counts: idc.countsView, countAt: idc.countAt, countStride: idc.stride >> 1, pairs: c.pairs, set }));
+    builder.addEventSource(() => ({ fields, width: idc.stride, size: idc.size, payload: idc.payload, counts: idc.countsView, countAt: idc.countAt, countStride: idc.stride >> 1, pairs: c.pairs, set, distinct }));
   }
   return c;
 }

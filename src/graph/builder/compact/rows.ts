@@ -61,6 +61,8 @@ export interface EventRowsSource {
   readonly pairs: Int32Array | undefined;
   /** Duplicates counted as a set (see `ArchOptions.duplicates`). */
   readonly set: boolean;
+  /** No two fields of an event can hold the same vertex (their types differ): no repeat to look for. Default false. */
+  readonly distinct?: boolean;
 }
 
 // Scratch reused across calls (grown, never shrunk).
@@ -120,13 +122,16 @@ export function rowsToCsr(
     const w = s.width;
     const nf = s.fields;
     const p = s.payload;
+    const repeats = s.distinct !== true;
     for (let e = 0, o = 0; e < s.size; e++, o += w) {
       for (let i = 0; i < nf; i++) {
         const id = p[o + i]!;
         if (id < 0) continue;
-        let dup = false;
-        for (let j = 0; j < i; j++) if (p[o + j] === id) dup = true;
-        if (dup) continue;
+        if (repeats) {
+          let dup = false;
+          for (let j = 0; j < i; j++) if (p[o + j] === id) dup = true;
+          if (dup) continue;
+        }
         if (id >= n0) throw new Error(`${MODULE}: event vertex ${id} outside 0..${n0 - 1}`);
         start[id + 1]!++;
         ninc++;
@@ -161,13 +166,16 @@ export function rowsToCsr(
       const w = s.width;
       const nf = s.fields;
       const p = s.payload;
+      const repeats = s.distinct !== true;
       for (let e = 0, o = 0; e < s.size; e++, o += w) {
         for (let i = 0; i < nf; i++) {
           const id = p[o + i]!;
-          if (id < 0) continue;
-          let dup = false;
-          for (let j = 0; j < i; j++) if (p[o + j] === id) dup = true;
-          if (dup || hub[id]! >= 0) continue;
+          if (id < 0 || hub[id]! >= 0) continue;
+          if (repeats) {
+            let dup = false;
+            for (let j = 0; j < i; j++) if (p[o + j] === id) dup = true;
+            if (dup) continue;
+          }
           const k = start[id]!++;
           iev[k] = e;
           if (multi) isrc[k] = si;
