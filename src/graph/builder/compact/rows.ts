@@ -312,6 +312,13 @@ export function rowsToCsr(
     hubSideWeight = new Float64Array(sideCap);
   }
   const s0 = sources[0]!;
+  const plain = sources.length === 1 && s0.pairs === undefined && !s0.set && s0.distinct === true;
+  const pp = plain ? s0.payload : new Int32Array(0);
+  const pc = plain ? s0.counts : new Float64Array(0);
+  const pca = plain ? s0.countAt : 0;
+  const pcs = plain ? s0.countStride : 0;
+  const pw = plain ? s0.width : 0;
+  const pf = plain ? s0.fields : 0;
   let x = 0;
   for (let u = 0; u < n0; u++) {
     if (hub[u]! >= 0) continue;
@@ -324,7 +331,24 @@ export function rowsToCsr(
       const s = multi ? sources[isrc[k]!]! : s0;
       x ^= s.payload[iev[k]! * s.width]!;
     }
-    for (let k = k0; k < k1; k++) {
+    if (plain) {
+      // One source, a clique, no vertex twice in an event: u is once in each of its events, so each
+      // other kept vertex gets the event's count (an event without one adds nothing).
+      for (let k = k0; k < k1; k++) {
+        const e = iev[k]!;
+        const c = pc[pca + e * pcs]!;
+        for (let i = e * pw, end = i + pf; i < end; i++) {
+          const id = pp[i]!;
+          if (id < 0 || id === u) continue;
+          if (mark[id] !== tag) {
+            mark[id] = tag;
+            a[id] = 0;
+            tl[nt++] = id;
+          }
+          a[id]! += c;
+        }
+      }
+    } else for (let k = k0; k < k1; k++) {
       const s = multi ? sources[isrc[k]!]! : s0;
       const e = iev[k]!;
       const c = s.counts[s.countAt + e * s.countStride]!;

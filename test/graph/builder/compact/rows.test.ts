@@ -7,7 +7,9 @@ import { shallow } from "../../../../src/graph/arch/shallow.js";
 import type { ArchOptions, GraphArch } from "../../../../src/graph/arch/arch.js";
 import { CompactBuilder } from "../../../../src/graph/builder/compact.js";
 import { addLines, compilePlan, lineOffsets } from "../../../../src/graph/builder/compact/events.js";
-import { csrDiff, type Csr } from "../../../../src/graph/csr.js";
+import { csrDiff, nameOrder, type Csr } from "../../../../src/graph/csr.js";
+import { EdgeTable } from "../../../../src/graph/builder/compact/edge-table.js";
+import { rowsToCsr } from "../../../../src/graph/builder/compact/rows.js";
 import { encodeGraph } from "../../../../src/graph/format/tlg.js";
 
 const STREAMS: LanlStream[] = ["auth", "proc", "flows", "dns"];
@@ -144,4 +146,16 @@ describe("row-wise freezing (rows: true) equals the edge-table path (rows: false
     again.release();
     expect(csrDiff(build(arch, true, 1 << 21, false), first)).toBeUndefined();
   });
+
+  it("with no pending events, freezes the edge table alone (as the edge table would)", () => {
+    const t = new EdgeTable(4);
+    t.add(0, 2, 1.5);
+    t.add(2, 1, 2);
+    t.add(1, 1, 3);
+    const names = ["c::1", "b::2", "a::3", "d::4"];
+    const g = rowsToCsr(names, [], t, (ids) => nameOrder(names, ids));
+    expect(g.names).toEqual(["a::3", "b::2", "c::1"]);
+    expect(csrDiff(g, t.toCsr(names))).toBeUndefined();
+  });
 });
+
