@@ -312,7 +312,8 @@ export function rowsToCsr(
     hubSideWeight = new Float64Array(sideCap);
   }
   const s0 = sources[0]!;
-  const plain = sources.length === 1 && s0.pairs === undefined && !s0.set && s0.distinct === true;
+  const allPlain = sources.every((s) => s.pairs === undefined && !s.set && s.distinct === true);
+  const plain = sources.length === 1 && allPlain;
   const pp = plain ? s0.payload : new Int32Array(0);
   const pc = plain ? s0.counts : new Float64Array(0);
   const pca = plain ? s0.countAt : 0;
@@ -339,6 +340,24 @@ export function rowsToCsr(
         const c = pc[pca + e * pcs]!;
         for (let i = e * pw, end = i + pf; i < end; i++) {
           const id = pp[i]!;
+          if (id < 0 || id === u) continue;
+          if (mark[id] !== tag) {
+            mark[id] = tag;
+            a[id] = 0;
+            tl[nt++] = id;
+          }
+          a[id]! += c;
+        }
+      }
+    } else if (allPlain) {
+      // The same with several sources, each plain.
+      for (let k = k0; k < k1; k++) {
+        const s = sources[isrc[k]!]!;
+        const e = iev[k]!;
+        const c = s.counts[s.countAt + e * s.countStride]!;
+        const p = s.payload;
+        for (let i = e * s.width, end = i + s.fields; i < end; i++) {
+          const id = p[i]!;
           if (id < 0 || id === u) continue;
           if (mark[id] !== tag) {
             mark[id] = tag;
