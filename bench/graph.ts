@@ -137,6 +137,8 @@ interface Measure {
   phases?: number[];
   /** Same process, CPU seconds of each later build of the same hour (a pipeline worker's hours after its first). */
   warm?: number[];
+  /** Kernel CPU seconds and minor page faults (fresh memory touched) of the first build, then of each later one. */
+  kernel?: { first: [number, number]; warm: [number, number][] };
 }
 
 type Workload = "auth" | "auth-distinct" | "mixed";
@@ -205,6 +207,7 @@ function measure(kind: Kind, workload: Workload, scale: number, limit?: number, 
   let builder: GraphBuilder | undefined;
   let csr: Csr | undefined;
   let phases: number[] | undefined;
+  let kernelUse: Measure["kernel"];
   if (kind === "split") {
     const f = createLineFields(16);
     let x = 0;
@@ -214,6 +217,10 @@ function measure(kind: Kind, workload: Workload, scale: number, limit?: number, 
     }
     if (x < 0) console.log(x);
   } else {
+    const kernel = (): [number, number] => {
+      const r = process.resourceUsage();
+      return [r.systemCPUTime / 1e6, r.minorPageFault];
+    };
     const once = (): { builder: GraphBuilder; csr: Csr; total: number; phases: number[] } => {
       const t0 = cpuSeconds();
       let total = 0;
@@ -232,9 +239,12 @@ function measure(kind: Kind, workload: Workload, scale: number, limit?: number, 
       phases.push(cpuSeconds() - t0 - phases[0]! - phases[1]!);
       return { builder, csr, total, phases };
     };
+    const k0 = kernel();
     const first = once();
     ({ builder, csr, total, phases } = first);
     cpuFirst = cpuSeconds() - c0;
+    const k1 = kernel();
+    kernelUse = { first: [k1[0] - k0[0], k1[1] - k0[1]], warm: [] };
     wallFirst = Number(process.hrtime.bigint() - w0) / 1e9;
     for (let r = 1; r < rounds; r++) {
       // As a pipeline worker does after each interval (the new builder only: the baseline is the previous code).
@@ -242,8 +252,11 @@ function measure(kind: Kind, workload: Workload, scale: number, limit?: number, 
       builder = undefined;
       csr = undefined;
       const t = cpuSeconds();
+      const kw = kernel();
       ({ builder, csr } = once());
       warm.push(cpuSeconds() - t);
+      const kx = kernel();
+      kernelUse.warm.push([kx[0] - kw[0], kx[1] - kw[1]]);
     }
   }
   const cpu = cpuFirst ?? cpuSeconds() - c0;
@@ -264,6 +277,7 @@ function measure(kind: Kind, workload: Workload, scale: number, limit?: number, 
     gzBytesPerEdge: csr ? gzBytes / Math.max(1, edges) : NaN,
     phases,
     warm,
+    kernel: kernelUse,
   };
 }
 
@@ -339,6 +353,14 @@ function main(argv: string[]): void {
   for (const r of rows.filter((x) => x.warm !== undefined && x.warm.length > 0)) {
     const mean = r.warm!.reduce((a, b) => a + b, 0) / r.warm!.length;
     console.log(`  ${r.label.padEnd(widths[0]!)}  ${fmt(mean, 2)} CPU-s (${r.warm!.map((x) => x.toFixed(2)).join("/")})  ${fmt(r.events / mean)} events per CPU-s`);
+  }
+  console.log("of which in the kernel (zeroing the fresh memory the build touches: minor page faults), first build | later builds (mean):");
+  for (const r of rows.filter((x) => x.kernel !== undefined && x.label.startsWith("compact"))) {
+    const k = r.kernel!;
+    const n = Math.max(1, k.warm.length);
+    const ws = k.warm.reduce((a, b) => a + b[0], 0) / n;
+    const wf = k.warm.reduce((a, b) => a + b[1], 0) / n;
+    console.log(`  ${r.label.padEnd(widths[0]!)}  ${fmt(k.first[0], 2)} s, ${fmt(k.first[1])} faults | ${fmt(ws, 2)} s, ${fmt(wf)} faults`);
   }
   console.log("compact-previous = the edge-table builder (line bodies counted, events' edges hashed, then frozen), the baseline; compact = ids counted, row-wise freezing (issue 13).");
   console.log("where the CPU time goes (compact): lines -> distinct events (split, intern, count) | their edges -> edge table (previous only) | freeze to CSR (rows)");
