@@ -83,9 +83,6 @@ let newId = new Int32Array(0);
 let hubOf = new Int32Array(0); // hub index by old id, -1 = not a hub
 let rowBegin = new Uint32Array(0); // temporary rows, by old id (any order)
 let rowEnd = new Uint32Array(0);
-let hubSideHub = new Int32Array(0); // transposed entity -> hub entries
-let hubSideOther = new Int32Array(0);
-let hubSideWeight = new Float64Array(0);
 let cursor = new Uint32Array(0); // output fill position, by new id
 
 function capInt32(a: Int32Array, n: number): Int32Array {
@@ -286,9 +283,8 @@ export function rowsToCsr(
       }
     }
   }
-  let nside = 0;
 
-  // Pass 1: each non-hub row summed in the dense accumulator; its hub entries also go to the hub's side list.
+  // Pass 1: each non-hub row summed in the dense accumulator; its hub entries counted per hub.
   acc = capFloat64(acc, n0);
   stamp = capInt32(stamp, n0);
   touched = capInt32(touched, n0);
@@ -304,13 +300,7 @@ export function rowsToCsr(
   // Room for about three neighbours per incidence (a real-volume auth hour: 2.7) and the hub rows, to grow rarely.
   tTarget = capInt32(tTarget, Math.max(1024, 3 * ninc + nEntries + H * H));
   tWeight = capFloat64(tWeight, Math.max(1024, 3 * ninc + nEntries + H * H));
-  // Hub side entries: 1.1 per incidence in that hour.
-  const sideCap = ninc + (ninc >> 1);
-  if (H > 0 && hubSideHub.length < sideCap) {
-    hubSideHub = new Int32Array(sideCap);
-    hubSideOther = new Int32Array(sideCap);
-    hubSideWeight = new Float64Array(sideCap);
-  }
+  const hubDegree = new Int32Array(H); // entries of each hub's row from the non-hub rows
   const s0 = sources[0]!;
   const allPlain = sources.every((s) => s.pairs === undefined && !s.set && s.distinct === true);
   const plain = sources.length === 1 && allPlain;
@@ -466,29 +456,12 @@ export function rowsToCsr(
       tw[nnz] = a[v]!;
       nnz++;
       const hv = hub[v]!;
-      if (hv >= 0) {
-        if (nside === hubSideHub.length) {
-          const cap = Math.max(1024, nside * 2);
-          const h2 = new Int32Array(cap);
-          h2.set(hubSideHub.subarray(0, nside));
-          hubSideHub = h2;
-          const o2 = new Int32Array(cap);
-          o2.set(hubSideOther.subarray(0, nside));
-          hubSideOther = o2;
-          const w2 = new Float64Array(cap);
-          w2.set(hubSideWeight.subarray(0, nside));
-          hubSideWeight = w2;
-        }
-        hubSideHub[nside] = hv;
-        hubSideOther[nside] = u;
-        hubSideWeight[nside] = a[v]!;
-        nside++;
-      }
+      if (hv >= 0) hubDegree[hv]!++;
     }
     re[u] = nnz;
   }
   rowsSink ^= x;
-  // Hub rows: edge-table entries between hubs into the matrix, then side entries and matrix rows.
+  // Hub rows: edge-table entries between hubs into the matrix, then each hub's entries and matrix row.
   for (let k = 0; k < H; k++) {
     const h = hubs[k]!;
     for (let q = es[h]!, end = es[h + 1]!; q < end; q++) {
@@ -499,10 +472,10 @@ export function rowsToCsr(
     }
   }
   if (H > 0) {
-    const sideCount = new Uint32Array(H + 1);
-    for (let q = 0; q < nside; q++) sideCount[hubSideHub[q]! + 1]!++;
-    for (let k = 0; k < H; k++) sideCount[k + 1]! += sideCount[k]!;
-    const need = nnz + nside + H * H;
+    // Each hub's row: its entries in the non-hub rows (a scan of those, in id order), then its matrix row.
+    let ndeg = 0;
+    for (let k = 0; k < H; k++) ndeg += hubDegree[k]!;
+    const need = nnz + ndeg + H * H;
     if (need > tTarget.length) {
       const t2 = new Int32Array(need);
       t2.set(tTarget.subarray(0, nnz));
@@ -513,18 +486,21 @@ export function rowsToCsr(
     }
     const tt = tTarget;
     const tw = tWeight;
-    // Side entries grouped by hub (counting sort straight into the rows).
     const fillAt = new Uint32Array(H);
-    for (let k = 0; k < H; k++) {
-      const h = hubs[k]!;
-      rb[h] = nnz + sideCount[k]! + k * H;
-      fillAt[k] = rb[h]!;
+    for (let k = 0, at = nnz; k < H; k++) {
+      rb[hubs[k]!] = at;
+      fillAt[k] = at;
+      at += hubDegree[k]! + H;
     }
-    for (let q = 0; q < nside; q++) {
-      const k = hubSideHub[q]!;
-      const at = fillAt[k]!++;
-      tt[at] = hubSideOther[q]!;
-      tw[at] = hubSideWeight[q]!;
+    for (let u = 0; u < n0; u++) {
+      if (hub[u]! >= 0) continue;
+      for (let q = rb[u]!, end = re[u]!; q < end; q++) {
+        const k = hub[tt[q]!]!;
+        if (k < 0) continue;
+        const at = fillAt[k]!++;
+        tt[at] = u;
+        tw[at] = tw[q]!;
+      }
     }
     for (let k = 0; k < H; k++) {
       let at = fillAt[k]!;
@@ -536,7 +512,7 @@ export function rowsToCsr(
       }
       re[hubs[k]!] = at;
     }
-    nnz += nside + H * H; // upper bound of the space used (rows are read by begin/end)
+    nnz += ndeg + H * H; // upper bound of the space used (rows are read by begin/end)
   }
 
   // Pass 2: kept vertices in name order. The rows are symmetric (entry v of row u has the same
