@@ -56,6 +56,8 @@ function seedOf(id: number): number {
 export class VertexTable {
   private arena: Uint8Array;
   private arenaUsed = 0;
+  /** Whether every value byte is ASCII (then a value decodes as latin1, and sorts as its bytes). */
+  private ascii = true;
   /** offsets[i]..offsets[i+1] are the value bytes of vertex i. */
   private offsets: Uint32Array;
   private prefixOf: Int32Array;
@@ -188,7 +190,13 @@ export class VertexTable {
     }
     const a = this.arena;
     let k = this.arenaUsed;
-    for (let i = start; i < end; i++) a[k++] = bytes[i]!;
+    let high = 0;
+    for (let i = start; i < end; i++) {
+      const b = bytes[i]!;
+      high |= b;
+      a[k++] = b;
+    }
+    if (high >= 0x80) this.ascii = false;
     this.arenaUsed = k;
     this.offsets[id + 1] = k;
     this.prefixOf[id] = pid;
@@ -222,7 +230,11 @@ export class VertexTable {
     if (!(id >= 0 && id < this.count)) throw new Error(`${MODULE}: no vertex ${id} (size ${this.count})`);
     let s = this.names[id];
     if (s === undefined) {
-      s = this.prefixes[this.prefixOf[id]!]!.text + DECODER.decode(this.arena.subarray(this.offsets[id]!, this.offsets[id + 1]!));
+      const a = this.arena;
+      const text = this.ascii
+        ? Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("latin1", this.offsets[id]!, this.offsets[id + 1]!)
+        : DECODER.decode(a.subarray(this.offsets[id]!, this.offsets[id + 1]!));
+      s = this.prefixes[this.prefixOf[id]!]!.text + text;
       this.names[id] = s;
     }
     return s;
@@ -231,6 +243,22 @@ export class VertexTable {
   /** All names, index = id. */
   allNames(): string[] {
     const out = new Array<string>(this.count);
+    if (this.ascii) {
+      // One view of the arena for all (latin1 is exact for ASCII bytes).
+      const a = this.arena;
+      const view = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+      const names = this.names;
+      const offsets = this.offsets;
+      for (let i = 0; i < this.count; i++) {
+        let s = names[i];
+        if (s === undefined) {
+          s = this.prefixes[this.prefixOf[i]!]!.text + view.toString("latin1", offsets[i]!, offsets[i + 1]!);
+          names[i] = s;
+        }
+        out[i] = s;
+      }
+      return out;
+    }
     for (let i = 0; i < this.count; i++) out[i] = this.name(i);
     return out;
   }
@@ -258,15 +286,8 @@ export class VertexTable {
       if (!(id >= 0 && id < this.count)) throw new Error(`${MODULE}: no vertex ${id} (size ${this.count})`);
       used[this.prefixOf[id]!] = 1;
     }
-    let ascii = true;
     const arena = this.arena;
-    for (let i = 0; i < this.arenaUsed; i++) {
-      if (arena[i]! >= 0x80) {
-        ascii = false;
-        break;
-      }
-    }
-    if (used[0] === 1 || !ascii || np > 64 || n < 64) return nameOrder(names, ids);
+    if (used[0] === 1 || !this.ascii || np > 64 || n < 64) return nameOrder(names, ids);
     // Prefix ranks in string order (the texts are distinct and none is a proper prefix of another).
     const byText = this.prefixes.map((p) => p.id).sort((a, b) => (this.prefixes[a]!.text < this.prefixes[b]!.text ? -1 : 1));
     const rank = new Int32Array(np);
@@ -317,14 +338,26 @@ export class VertexTable {
       while (j < n && hi[perm[j]!] === hi[q] && lo[perm[j]!] === lo[q]) j++;
       if (j - i === 1) out[i] = ids[q]!;
       else {
+        // Same prefix and first six bytes: ordered by the rest of the value's bytes (ASCII: as the strings).
         const run: number[] = [];
         for (let k = i; k < j; k++) run.push(ids[perm[k]!]!);
-        const sorted = nameOrder(names, run);
-        for (let k = i; k < j; k++) out[k] = sorted[k - i]!;
+        run.sort((x, y) => this.compareValues(x, y));
+        for (let k = i; k < j; k++) out[k] = run[k - i]!;
       }
       i = j;
     }
     return out;
+  }
+
+  /** Byte order of the values of vertices `x` and `y` (a proper prefix first). */
+  private compareValues(x: number, y: number): number {
+    const a = this.arena;
+    let i = this.offsets[x]!;
+    const ie = this.offsets[x + 1]!;
+    let j = this.offsets[y]!;
+    const je = this.offsets[y + 1]!;
+    for (; i < ie && j < je; i++, j++) if (a[i] !== a[j]) return a[i]! - a[j]!;
+    return ie - i - (je - j);
   }
 
   /** Bytes held (arena, offsets, prefix ids, slots): for memory accounting. */
