@@ -20,6 +20,7 @@ import type { VertexPrefix } from "./vertex-table.js";
 import { EventCounter } from "./event-counter.js";
 import { IdCounter } from "./id-counter.js";
 import { GroupCache } from "./group-cache.js";
+import { NumberedValues } from "./numbered.js";
 
 const MODULE = "telemetry-lab/graph/events";
 const ENC = new TextEncoder();
@@ -93,6 +94,8 @@ export interface CompiledPlan {
    * `groupFirstLine..groupLastLine`), or undefined (no run of two or more).
    */
   readonly group: GroupCache | undefined;
+  /** Per artifact field, its numbered values' ids by direct index ({@link NumberedValues}; plain fields), or undefined. */
+  readonly numbered: (NumberedValues | undefined)[];
   readonly groupFrom: number;
   readonly groupTo: number;
   readonly groupFirstLine: number;
@@ -166,6 +169,7 @@ export function compilePlan(plan: EventPlan, builder: CompactBuilder, schema: St
     tuples: new Int32Array(key === "ids" ? CHUNK * width : 0),
     hashes: new Int32Array(key === "ids" ? CHUNK : 0),
     group: run[1] > run[0] ? new GroupCache(run[1] - run[0]) : undefined,
+    numbered: plan.fields.map((f, i) => (f.kind === "value" && (i < run[0] || i >= run[1]) ? new NumberedValues() : undefined)),
     groupFrom: run[0],
     groupTo: run[1],
     groupFirstLine: run[1] > run[0] ? plan.fields[run[0]]!.column + 1 : 0,
@@ -298,7 +302,7 @@ export function internEvent(c: CompiledPlan, buf: Uint8Array, keepAfter = Infini
         let map = twinIds[i]!;
         if (tid < map.length && map[tid]! > 0) id = map[tid]! - 1;
         else {
-          id = table.internPrefixed(prefixes[i]!, buf, s, e);
+          id = internValue(c, i, buf, s, e);
           if (tid >= map.length) {
             const grown = new Int32Array(Math.max(tid + 1, map.length * 2));
             grown.set(map);
@@ -307,11 +311,22 @@ export function internEvent(c: CompiledPlan, buf: Uint8Array, keepAfter = Infini
           map[tid] = id + 1;
         }
         last[i] = id;
-      } else last[i] = id = table.internPrefixed(prefixes[i]!, buf, s, e);
+      } else last[i] = id = internValue(c, i, buf, s, e);
     }
     ids[i] = id;
   }
   if (gMiss) group!.insert(buf, starts[c.groupFirstLine]!, ends[c.groupLastLine]!, ids, c.groupFrom);
+}
+
+/** Id of the plain value `buf[s, e)` of artifact field `i`: by its number when numbered, else from the vertex table. Hot path. */
+function internValue(c: CompiledPlan, i: number, buf: Uint8Array, s: number, e: number): number {
+  const nv = c.numbered[i];
+  if (nv === undefined) return c.builder.vertices.internPrefixed(c.prefixes[i]!, buf, s, e);
+  const known = nv.find(buf, s, e);
+  if (known >= 0) return known;
+  const id = c.builder.vertices.internPrefixed(c.prefixes[i]!, buf, s, e);
+  nv.remember(id);
+  return id;
 }
 
 function sameBytes(buf: Uint8Array, s1: number, e1: number, s2: number, e2: number): boolean {
