@@ -247,7 +247,7 @@ function parseInteger(buf: Uint8Array, s: number, e: number): number {
  * the same bytes as the previous event's same field). Hot path.
  */
 export function internEvent(c: CompiledPlan, buf: Uint8Array, keepAfter = Infinity): void {
-  const { ids, lineField, prefixes, binned, plan, last, twinOf, twinIds } = c;
+  const { ids, lineField, prefixes, binned, plan, last, twinOf, twinIds, numbered } = c;
   const table = c.builder.vertices;
   const starts = c.fields.starts;
   const ends = c.fields.ends;
@@ -290,8 +290,10 @@ export function internEvent(c: CompiledPlan, buf: Uint8Array, keepAfter = Infini
         const label = x === 0 ? ZERO_LABEL : x > 0 ? POS_LABELS[log2Floor(x)]! : NEG_LABELS[log2Floor(-x)]!;
         id = table.internPrefixed(prefixes[i]!, label, 0, label.length);
       }
-    } else if (table.matches(last[i]!, prefixes[i]!, buf, s, e)) {
-      id = last[i]!; // the field's previous plain value again (never an NA spelling: those are not remembered)
+    } else if (numbered[i] === undefined && table.matches(last[i]!, prefixes[i]!, buf, s, e)) {
+      // The field's previous plain value again (never an NA spelling: those are not remembered); not
+      // tried for a numbered field, whose values (many, rarely the line before's) are found as cheaply.
+      id = last[i]!;
     } else if (pandasNa && isNa(buf, s, e)) {
       id = table.internPrefixed(prefixes[i]!, NAN, 0, 3);
     } else {
