@@ -8,6 +8,14 @@
  * accumulation. Other builders (graphology) take the object path: field
  * strings, {@link eventEdges}. Both paths give the same graph (tested).
  *
+ * Interning a line costs little in the usual case: its run of low-cardinality
+ * fields is one {@link GroupCache} lookup, a numbered value (`C17693`,
+ * `U6180@DOM5`) one read of a {@link NumberedValues} array, a destination
+ * equal to its source the source's remembered twin, and a field inside the
+ * line's common suffix with the line before keeps its id; only other values go
+ * to the vertex table's hash. Distinct events are then counted on their ids
+ * ({@link IdCounter}).
+ *
  * The seed's equivalent is `make_graph`: `read_lanl_csv` then, per row,
  * `builder.add_clique(arch.get_event_artifacts(event))`.
  */
