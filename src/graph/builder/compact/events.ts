@@ -11,9 +11,8 @@
  * Interning a line costs little in the usual case: its run of low-cardinality
  * fields is one {@link GroupCache} lookup, a numbered value (`C17693`,
  * `U6180@DOM5`) one read of a {@link NumberedValues} array, a destination
- * equal to its source the source's remembered twin, and a field inside the
- * line's common suffix with the line before keeps its id; only other values go
- * to the vertex table's hash. Distinct events are then counted on their ids
+ * equal to its source the source's remembered twin; only other values go to
+ * the vertex table's hash. Distinct events are then counted on their ids
  * ({@link IdCounter}).
  *
  * The seed's equivalent is `make_graph`: `read_lanl_csv` then, per row,
@@ -250,11 +249,9 @@ function parseInteger(buf: Uint8Array, s: number, e: number): number {
 
 /**
  * Interns the artifact vertices of the event whose fields were split (by
- * `splitFields`) into `c.fields`, into `c.ids` (-1 = dropped). A field that
- * starts after `keepAfter` keeps the id `c.ids` holds (the caller knows it is
- * the same bytes as the previous event's same field). Hot path.
+ * `splitFields`) into `c.fields`, into `c.ids` (-1 = dropped). Hot path.
  */
-export function internEvent(c: CompiledPlan, buf: Uint8Array, keepAfter = Infinity): void {
+export function internEvent(c: CompiledPlan, buf: Uint8Array): void {
   const { ids, lineField, prefixes, binned, plan, last, twinOf, twinIds, numbered } = c;
   const table = c.builder.vertices;
   const starts = c.fields.starts;
@@ -262,29 +259,25 @@ export function internEvent(c: CompiledPlan, buf: Uint8Array, keepAfter = Infini
   const nf = plan.fields.length;
   const dropMissing = plan.dropMissing;
   const pandasNa = plan.pandasNa;
-  // The low-cardinality run: its ids from the cache when its bytes were seen (not when the previous
-  // event's are kept whole), else interned below and cached after.
+  // The low-cardinality run: its ids from the cache when its bytes were seen, else interned below
+  // and cached after.
   const group = c.group;
   let gFrom = 0;
   let gTo = 0;
   let gMiss = false;
   if (group !== undefined) {
-    const gs = starts[c.groupFirstLine]!;
-    if (gs <= keepAfter) {
-      const r = group.find(buf, gs, ends[c.groupLastLine]!);
-      if (r >= 0) {
-        gFrom = c.groupFrom;
-        gTo = c.groupTo;
-        const gids = group.ids;
-        for (let i = gFrom, o = r * (gTo - gFrom); i < gTo; i++, o++) ids[i] = gids[o]!;
-      } else gMiss = !group.full;
-    }
+    const r = group.find(buf, starts[c.groupFirstLine]!, ends[c.groupLastLine]!);
+    if (r >= 0) {
+      gFrom = c.groupFrom;
+      gTo = c.groupTo;
+      const gids = group.ids;
+      for (let i = gFrom, o = r * (gTo - gFrom); i < gTo; i++, o++) ids[i] = gids[o]!;
+    } else gMiss = !group.full;
   }
   for (let i = 0; i < nf; i++) {
     if (i >= gFrom && i < gTo) continue;
     const lf = lineField[i]!;
     const s = starts[lf]!;
-    if (s > keepAfter) continue; // the previous event's value: same id, and `last` already as it would become
     const e = ends[lf]!;
     if (dropMissing && (e === s || (e === s + 1 && buf[s] === QUESTION))) {
       ids[i] = -1;
@@ -540,9 +533,6 @@ function addLinesIds(
   let events = 0;
   let rejected = 0;
   let m = 0;
-  // The previous accepted line (its ids are still in `ids`), -1 = none.
-  let ps = -1;
-  let pe = -1;
   const drain = (): void => {
     let x = 0;
     for (let j = 0; j < m; j++) x ^= idc.touch(hashes[j]!);
@@ -567,23 +557,7 @@ function addLinesIds(
       rejected++;
       continue;
     }
-    // The longest common suffix with the previous line: a field whose separating comma lies in it is
-    // the same bytes as the previous line's same field (the suffix holds the same commas), so it
-    // keeps its id (real lines often repeat their low-cardinality tail: `?,Network,LogOff,Success`).
-    let keepAfter = Infinity;
-    if (ps >= 0) {
-      const ce = fields.ends[fc - 1]!;
-      let a = ce - 1;
-      let b = pe - 1;
-      while (a >= s && b >= ps && buf[a] === buf[b]) {
-        a--;
-        b--;
-      }
-      keepAfter = a + 1;
-    }
-    internEvent(c, buf, keepAfter);
-    ps = s;
-    pe = fields.ends[fc - 1]!;
+    internEvent(c, buf);
     for (let q = 0, o = m * w; q < w; q++, o++) tuples[o] = ids[q]!;
     hashes[m] = idc.hash(ids, 0);
     if (++m === CHUNK) drain();

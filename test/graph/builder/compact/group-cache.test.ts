@@ -65,7 +65,7 @@ function build(make: () => GraphBuilder, arch: GraphArch, distinctTails: number)
     const buf = Buffer.from(linesOf(stream, distinctTails).join("\n") + "\n");
     const lo = lineOffsets(buf);
     const c = b instanceof CompactBuilder ? compilePlan(plan, b, schema) : undefined;
-    // Two batches: the kept-suffix shortcut must not reach across them.
+    // Two batches through one compiled plan.
     const half = lo.count >> 1;
     addLines(b, plan, schema, buf, lo.starts, lo.ends, half, {}, c);
     addLines(b, plan, schema, buf, lo.starts.subarray(half), lo.ends.subarray(half), lo.count - half, {}, c);
@@ -73,7 +73,7 @@ function build(make: () => GraphBuilder, arch: GraphArch, distinctTails: number)
   return b.toCsr();
 }
 
-describe("low-cardinality runs cached by their bytes, fields kept from the line before", () => {
+describe("low-cardinality runs cached by their bytes", () => {
   const OPTIONS: ArchOptions[] = [{}, { types: "entity" }, { dropMissing: true }, { pandasNa: false }, { types: "entity", duplicates: "set" }, { bins: "all" }, { exclude: ["logon"] }];
   for (const [name, make] of [
     ["all-category-no-attr", allCategoryNoAttr],
