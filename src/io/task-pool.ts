@@ -12,6 +12,7 @@
  */
 import { parentPort, Worker } from "node:worker_threads";
 import { compiledModule } from "./repo.js";
+import { isStopMessage, stopWorkers } from "./worker-stop.js";
 
 const MODULE = "telemetry-lab/io/task-pool";
 
@@ -112,11 +113,11 @@ export class TaskPool<T, R> {
     });
   }
 
-  /** Stops the workers (tasks still queued are rejected). */
+  /** Stops the workers, letting each end by itself ({@link stopWorkers}); tasks still queued are rejected. */
   async close(): Promise<void> {
     for (const q of this.queue.splice(0)) q.reject(new Error(`${MODULE}: pool closed`));
     const ws = this.workers.splice(0);
-    await Promise.all(ws.map((w) => w.terminate()));
+    await stopWorkers(ws);
   }
 }
 
@@ -133,6 +134,7 @@ export function serveTasks<T, R>(fn: (task: T, report: (progress: unknown) => vo
   if (!parentPort) return;
   const port = parentPort;
   port.on("message", (msg: { id: number; task: T }) => {
+    if (isStopMessage(msg, port)) return;
     fn(msg.task, (progress) => port.postMessage({ id: msg.id, progress })).then(
       (result) => port.postMessage({ id: msg.id, result }),
       (err: unknown) => port.postMessage({ id: msg.id, error: err instanceof Error ? err.message : String(err) }),

@@ -8,6 +8,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { compiledModule } from "../io/repo.js";
+import { stopWorkers } from "../io/worker-stop.js";
 import { partitionBlock, type BlockResult, type BucketContext } from "./bucket.js";
 
 /** A {@link BlockResult} whose bucket data live in one ArrayBuffer (cheap to transfer). */
@@ -131,9 +132,9 @@ export class BlockPool {
     });
   }
 
-  /** Stops the workers. */
+  /** Stops the workers, letting each end by itself ({@link stopWorkers}). */
   async close(): Promise<void> {
     const ws = this.workers.splice(0);
-    await Promise.all(ws.map((w) => w.terminate()));
+    await stopWorkers(ws);
   }
 }

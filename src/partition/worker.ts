@@ -10,10 +10,12 @@
 import { parentPort } from "node:worker_threads";
 import { partitionBlock, type BucketContext } from "./bucket.js";
 import { packResult } from "./pool.js";
+import { isStopMessage } from "../io/worker-stop.js";
 
 if (parentPort) {
   const port = parentPort;
   port.on("message", (msg: { id: number; block: Uint8Array; ctx: BucketContext }) => {
+    if (isStopMessage(msg, port)) return;
     try {
       const result = partitionBlock(msg.block, msg.ctx);
       const packed = packResult(result);

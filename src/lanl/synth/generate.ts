@@ -24,6 +24,7 @@ import { createGzip, gzipSync } from "node:zlib";
 import { Worker } from "node:worker_threads";
 import { createAtomicStream, removeStaleTemporaries, tempPathFor, writeFileAtomic } from "../../io/atomic.js";
 import { compiledModule } from "../../io/repo.js";
+import { stopWorkers } from "../../io/worker-stop.js";
 import { createProgress } from "../../notebook/progress.js";
 import { SYNTH_STREAMS, expectedPerDay, isWeekend, resolveOptions, streamPresent, weeklyMean, type ResolvedOptions, type SynthOptions, type SynthStream } from "./calendar.js";
 import { createContext, generateHours, type SynthContext } from "./streams.js";
@@ -372,7 +373,7 @@ async function runPool(
       }),
     );
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await stopWorkers(workers);
   }
 }
 
