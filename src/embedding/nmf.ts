@@ -465,7 +465,9 @@ class Runner {
     Atomics.store(ctl, 1, -1);
     Atomics.store(ctl, 0, (this.gen = (this.gen + 1) | 0));
     Atomics.notify(ctl, 0);
-    for (const w of this.workers) void w.terminate();
+    // Each worker's loop returns on the negative command and the thread ends by itself (unref'd, it
+    // never holds the process). Not terminated: terminating a thread while V8 still compiles its code
+    // in the background can abort Node 20 (see `src/io/worker-stop.ts`).
     this.workers.length = 0;
   }
 }
