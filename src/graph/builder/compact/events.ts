@@ -324,11 +324,10 @@ export function internEvent(c: CompiledPlan, buf: Uint8Array): void {
 /** Id of the plain value `buf[s, e)` of artifact field `i`: by its number when numbered, else from the vertex table. Hot path. */
 function internValue(c: CompiledPlan, i: number, buf: Uint8Array, s: number, e: number): number {
   const nv = c.numbered[i];
-  if (nv === undefined) return c.builder.vertices.internPrefixed(c.prefixes[i]!, buf, s, e);
-  const known = nv.find(buf, s, e);
+  const known = nv === undefined ? -1 : nv.find(buf, s, e);
   if (known >= 0) return known;
   const id = c.builder.vertices.internPrefixed(c.prefixes[i]!, buf, s, e);
-  nv.remember(id);
+  nv?.remember(id);
   return id;
 }
 

@@ -230,36 +230,32 @@ export class VertexTable {
     if (!(id >= 0 && id < this.count)) throw new Error(`${MODULE}: no vertex ${id} (size ${this.count})`);
     let s = this.names[id];
     if (s === undefined) {
-      const a = this.arena;
-      const text = this.ascii
-        ? Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("latin1", this.offsets[id]!, this.offsets[id + 1]!)
-        : DECODER.decode(a.subarray(this.offsets[id]!, this.offsets[id + 1]!));
-      s = this.prefixes[this.prefixOf[id]!]!.text + text;
+      s = this.decode(id, this.latin1View());
       this.names[id] = s;
     }
     return s;
   }
 
+  /** A Buffer view of the arena when every value is ASCII (latin1 then decodes exactly), else undefined. */
+  private latin1View(): Buffer | undefined {
+    const a = this.arena;
+    return this.ascii ? Buffer.from(a.buffer, a.byteOffset, a.byteLength) : undefined;
+  }
+
+  /** The name of vertex `id`, decoded from the arena (as latin1 through `view`, or as UTF-8). */
+  private decode(id: number, view: Buffer | undefined): string {
+    const o0 = this.offsets[id]!;
+    const o1 = this.offsets[id + 1]!;
+    const text = view !== undefined ? view.toString("latin1", o0, o1) : DECODER.decode(this.arena.subarray(o0, o1));
+    return this.prefixes[this.prefixOf[id]!]!.text + text;
+  }
+
   /** All names, index = id. */
   allNames(): string[] {
     const out = new Array<string>(this.count);
-    if (this.ascii) {
-      // One view of the arena for all (latin1 is exact for ASCII bytes).
-      const a = this.arena;
-      const view = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-      const names = this.names;
-      const offsets = this.offsets;
-      for (let i = 0; i < this.count; i++) {
-        let s = names[i];
-        if (s === undefined) {
-          s = this.prefixes[this.prefixOf[i]!]!.text + view.toString("latin1", offsets[i]!, offsets[i + 1]!);
-          names[i] = s;
-        }
-        out[i] = s;
-      }
-      return out;
-    }
-    for (let i = 0; i < this.count; i++) out[i] = this.name(i);
+    const view = this.latin1View(); // one view of the arena for all
+    const names = this.names;
+    for (let i = 0; i < this.count; i++) out[i] = names[i] ??= this.decode(i, view);
     return out;
   }
 
