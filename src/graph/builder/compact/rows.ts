@@ -21,8 +21,11 @@
  * {@link MAX_HUBS} most frequent; in LANL auth the auth type, logon type,
  * orientation and result values) get no event list. Their edges to other
  * vertices are taken from those vertices' rows (transposed), and hub–hub edges
- * are summed per event in a small dense hub × hub matrix, so no row walks
- * hundreds of thousands of events.
+ * go to a small dense hub × hub matrix, so no row walks hundreds of thousands
+ * of events. Those of a clique come from its hub tuple: the counts are summed
+ * per distinct tuple of hubs while the incidences are filled, and each tuple's
+ * pairs added once (a real-volume auth hour: 528 k distinct events, a few
+ * thousand tuples).
  *
  * The result is exactly {@link EdgeTable.toCsr} of the same increments
  * (vertices without edges dropped, vertices in name order, targets ascending);
@@ -95,6 +98,116 @@ function capFloat64(a: Float64Array, n: number): Float64Array {
   return a.length >= n ? a : new Float64Array(Math.max(n, a.length * 2));
 }
 
+/** Most hubs of one event whose hub pairs are summed per tuple ({@link TupleSums}); more are added pair by pair. */
+const TUPLE_HUBS = 8;
+
+/**
+ * Sums of counts by hub tuple: up to {@link TUPLE_HUBS} hub indices (7 bits
+ * each, below {@link MAX_HUBS}) and their number, packed in two int32 keys
+ * (`lo`: the number in 4 bits and the first four indices; `hi`: the next
+ * four). Open addressing, grown at half load; tuples are visited in the order
+ * they were first added.
+ */
+class TupleSums {
+  private los = new Int32Array(64);
+  private his = new Int32Array(64);
+  private slots = new Int32Array(64); // tuple + 1 by slot, 0 = empty
+  private sums = new Float64Array(32);
+  private lo = new Int32Array(32);
+  private hi = new Int32Array(32);
+  private bits = 6;
+  /** Distinct tuples. */
+  size = 0;
+
+  private static slot(lo: number, hi: number, bits: number): number {
+    return Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> (32 - bits);
+  }
+
+  add(lo: number, hi: number, c: number): void {
+    const mask = (1 << this.bits) - 1;
+    let h = TupleSums.slot(lo, hi, this.bits);
+    for (;;) {
+      const e = this.slots[h]!;
+      if (e === 0) break;
+      if (this.los[h] === lo && this.his[h] === hi) {
+        this.sums[e - 1]! += c;
+        return;
+      }
+      h = (h + 1) & mask;
+    }
+    if (this.size === this.sums.length) {
+      const n = this.size * 2;
+      const grow = <T extends Int32Array | Float64Array>(a: T, b: T): T => (b.set(a), b);
+      this.sums = grow(this.sums, new Float64Array(n));
+      this.lo = grow(this.lo, new Int32Array(n));
+      this.hi = grow(this.hi, new Int32Array(n));
+    }
+    this.lo[this.size] = lo;
+    this.hi[this.size] = hi;
+    this.sums[this.size] = c;
+    this.size++;
+    this.los[h] = lo;
+    this.his[h] = hi;
+    this.slots[h] = this.size;
+    if (2 * this.size > this.slots.length) this.rehash();
+  }
+
+  private rehash(): void {
+    this.bits++;
+    this.los = new Int32Array(1 << this.bits);
+    this.his = new Int32Array(1 << this.bits);
+    this.slots = new Int32Array(1 << this.bits);
+    const mask = (1 << this.bits) - 1;
+    for (let e = 0; e < this.size; e++) {
+      const lo = this.lo[e]!;
+      const hi = this.hi[e]!;
+      let h = TupleSums.slot(lo, hi, this.bits);
+      while (this.slots[h] !== 0) h = (h + 1) & mask;
+      this.los[h] = lo;
+      this.his[h] = hi;
+      this.slots[h] = e + 1;
+    }
+  }
+
+  /** Tuple `t`'s hub indices into `out` (its number returned) and its summed count via `sum`. */
+  hubs(t: number, out: Int32Array): number {
+    const lo = this.lo[t]!;
+    const hi = this.hi[t]!;
+    const nh = lo & 15;
+    for (let i = 0; i < nh; i++) out[i] = i < 4 ? (lo >>> (4 + 7 * i)) & 127 : (hi >>> (7 * (i - 4))) & 127;
+    return nh;
+  }
+
+  sum(t: number): number {
+    return this.sums[t]!;
+  }
+}
+
+/** The hub × hub edges: a dense matrix of weights and of touched flags. */
+class HubMatrix {
+  readonly weight: Float64Array;
+  readonly touched: Uint8Array;
+  /** Hub indices of one event or tuple (scratch). */
+  readonly scratch: Int32Array;
+  constructor(readonly hubs: number, maxFields: number) {
+    this.weight = new Float64Array(hubs * hubs);
+    this.touched = new Uint8Array(hubs * hubs);
+    this.scratch = new Int32Array(Math.max(64, maxFields));
+  }
+  add(x: number, y: number, c: number): void {
+    const H = this.hubs;
+    if (x === y) {
+      this.weight[x * H + x]! += c;
+      this.touched[x * H + x] = 1;
+    } else {
+      this.weight[x * H + y]! += c;
+      this.weight[y * H + x]! += c;
+      this.touched[x * H + y] = 1;
+      this.touched[y * H + x] = 1;
+    }
+  }
+}
+
 /**
  * CSR of the pending events of `sources` plus the edges of `edges`, over the
  * vertices `names` (index = vertex id), in the order given by `sortIds`.
@@ -110,7 +223,23 @@ export function rowsToCsr(
   sortIds: (ids: number[]) => number[],
 ): Csr {
   const n0 = names.length;
-  // Incidences: each event under each distinct vertex of it (counting sort by vertex).
+  const counted = countIncidences(sources, n0);
+  const hubs = selectHubs(n0);
+  const ninc = counted - hubs.events;
+  const H = hubs.ids.length;
+  const hm = new HubMatrix(H, Math.max(0, ...sources.map((s) => s.fields)));
+  // Sources whose hub pairs the fill counts: cliques without repeated vertices (the others' below).
+  const inFill = sources.map((s) => H > 0 && s.pairs === undefined && s.distinct === true);
+  fillIncidences(sources, n0, ninc, inFill, hm);
+  const nEntries = edgeRows(edges, n0);
+  if (H > 0) hubPairs(sources, inFill, hm);
+  const rows = sumRows(sources, n0, ninc, nEntries, H);
+  hubRows(n0, hubs.ids, hm, rows);
+  return transpose(names, n0, sortIds);
+}
+
+/** Incidences: each event under each distinct vertex of it (counting sort by vertex), counted into `iStart`. */
+function countIncidences(sources: readonly EventRowsSource[], n0: number): number {
   iStart = capUint32(iStart, n0 + 1);
   const start = iStart;
   start.fill(0, 0, n0 + 1);
@@ -135,7 +264,12 @@ export function rowsToCsr(
       }
     }
   }
-  // Hubs: the most frequent vertices (measured), without event lists.
+  return ninc;
+}
+
+/** Hubs: the most frequent vertices (measured), without event lists: `hubOf` set, their counts zeroed, `iStart` summed. */
+function selectHubs(n0: number): { ids: number[]; events: number } {
+  const start = iStart;
   hubOf = capInt32(hubOf, n0);
   const hub = hubOf;
   hub.fill(-1, 0, n0);
@@ -143,14 +277,23 @@ export function rowsToCsr(
   for (let v = 0; v < n0; v++) if (start[v + 1]! >= HUB_MIN_EVENTS) hubs.push(v);
   if (hubs.length > MAX_HUBS) hubs = hubs.sort((x, y) => start[y + 1]! - start[x + 1]! || x - y).slice(0, MAX_HUBS);
   const H = hubs.length;
+  let events = 0;
   for (let k = 0; k < H; k++) {
     const v = hubs[k]!;
     hub[v] = k;
-    ninc -= start[v + 1]!;
+    events += start[v + 1]!;
     start[v + 1] = 0;
   }
   for (let v = 0; v < n0; v++) start[v + 1]! += start[v]!;
-  // Each incidence: its event's index (and source, with several).
+  return { ids: hubs, events };
+}
+
+/** Each incidence: its event's index (and source, with several) into `iEvent` (`iSource`); hub tuples of `inFill` sources into `hm`. */
+function fillIncidences(sources: readonly EventRowsSource[], n0: number, ninc: number, inFill: boolean[], hm: HubMatrix): void {
+  const start = iStart;
+  const hub = hubOf;
+  const hk = hm.scratch;
+  const tuples = new TupleSums();
   const multi = sources.length > 1;
   iEvent = capInt32(iEvent, ninc);
   if (multi) iSource = capInt32(iSource, ninc);
@@ -164,6 +307,37 @@ export function rowsToCsr(
       const nf = s.fields;
       const p = s.payload;
       const repeats = s.distinct !== true;
+      if (inFill[si]) {
+        // Also each event's hub tuple (its hub indices in field order) with its count; the sums are
+        // of integral counts, so exact in any order.
+        const counts = s.counts;
+        const cs = s.countStride;
+        for (let e = 0, o = 0, co = s.countAt; e < s.size; e++, o += w, co += cs) {
+          let kept = 0;
+          let nh = 0;
+          let lo = 0;
+          let hi = 0;
+          for (let i = 0; i < nf; i++) {
+            const id = p[o + i]!;
+            if (id < 0) continue;
+            kept++;
+            const h = hub[id]!;
+            if (h >= 0) {
+              if (nh < 4) lo |= h << (4 + 7 * nh);
+              else if (nh < TUPLE_HUBS) hi |= h << (7 * (nh - 4));
+              hk[nh++] = h;
+              continue;
+            }
+            const k = start[id]!++;
+            iev[k] = e;
+            if (multi) isrc[k] = si;
+          }
+          if (kept < 2 || nh < 2) continue;
+          if (nh <= TUPLE_HUBS) tuples.add(lo | nh, hi, counts[co]!);
+          else for (let i = 0; i < nh; i++) for (let j = i + 1; j < nh; j++) hm.add(hk[i]!, hk[j]!, counts[co]!);
+        }
+        continue;
+      }
       for (let e = 0, o = 0; e < s.size; e++, o += w) {
         for (let i = 0; i < nf; i++) {
           const id = p[o + i]!;
@@ -182,7 +356,16 @@ export function rowsToCsr(
     for (let v = n0; v > 0; v--) start[v] = start[v - 1]!;
     start[0] = 0;
   }
-  // Edge-table entries by row (both endpoints; a self-loop once).
+  // The hub tuples: each one's pairs with its summed count.
+  for (let t = 0; t < tuples.size; t++) {
+    const nh = tuples.hubs(t, hk);
+    const c = tuples.sum(t);
+    for (let i = 0; i < nh; i++) for (let j = i + 1; j < nh; j++) hm.add(hk[i]!, hk[j]!, c);
+  }
+}
+
+/** Edge-table entries by row (both endpoints; a self-loop once) into `eStart`, `eOther`, `eWeight`; returns their number. */
+function edgeRows(edges: EdgeTable, n0: number): number {
   const { us, vs, ws } = edges.toArrays();
   const ne = us.length;
   eStart = capUint32(eStart, n0 + 1);
@@ -215,76 +398,77 @@ export function rowsToCsr(
   }
   for (let v = n0; v > 0; v--) es[v] = es[v - 1]!;
   es[0] = 0;
+  return nEntries;
+}
 
-  // Hub x hub edges, per event (pairs whose two ends are hubs).
-  const hm = new Float64Array(H * H);
-  const ht = new Uint8Array(H * H);
-  const addHub = (x: number, y: number, c: number): void => {
-    if (x === y) {
-      hm[x * H + x]! += c;
-      ht[x * H + x] = 1;
-    } else {
-      hm[x * H + y]! += c;
-      hm[y * H + x]! += c;
-      ht[x * H + y] = 1;
-      ht[y * H + x] = 1;
-    }
-  };
-  const hk = new Int32Array(64);
-  if (H > 0) {
-    for (const s of sources) {
-      const w = s.width;
-      const nf = s.fields;
-      const p = s.payload;
-      const pairs = s.pairs;
-      const counts = s.counts;
-      const cs = s.countStride;
-      for (let e = 0, o = 0, co = s.countAt; e < s.size; e++, o += w, co += cs) {
-        const c = counts[co]!;
-        if (pairs === undefined) {
-          let nh = 0;
-          let kept = 0;
-          for (let i = 0; i < nf; i++) {
-            const id = p[o + i]!;
-            if (id < 0) continue;
-            if (s.set) {
-              let dup = false;
-              for (let j = 0; j < i; j++) if (p[o + j] === id) dup = true;
-              if (dup) continue;
-            }
-            kept++;
-            const k = hub[id]!;
-            if (k >= 0) {
-              if (nh === hk.length) throw new Error(`${MODULE}: more than ${hk.length} hub fields in an event`);
-              hk[nh++] = k;
-            }
-          }
-          if (kept < 2) continue;
-          for (let i = 0; i < nh; i++) for (let j = i + 1; j < nh; j++) addHub(hk[i]!, hk[j]!, c);
-          continue;
-        }
-        const np = pairs.length;
-        for (let q = 0; q < np; q += 2) {
-          const x = p[o + pairs[q]!]!;
-          const y = p[o + pairs[q + 1]!]!;
-          if (x < 0 || y < 0 || hub[x]! < 0 || hub[y]! < 0) continue;
+/** Hub x hub edges of the sources not counted by tuple, per event (pairs whose two ends are hubs). */
+function hubPairs(sources: readonly EventRowsSource[], inFill: boolean[], hm: HubMatrix): void {
+  const hub = hubOf;
+  const hk = hm.scratch;
+  for (let si = 0; si < sources.length; si++) {
+    const s = sources[si]!;
+    if (inFill[si]) continue;
+    const w = s.width;
+    const nf = s.fields;
+    const p = s.payload;
+    const pairs = s.pairs;
+    const counts = s.counts;
+    const cs = s.countStride;
+    for (let e = 0, o = 0, co = s.countAt; e < s.size; e++, o += w, co += cs) {
+      const c = counts[co]!;
+      if (pairs === undefined) {
+        let nh = 0;
+        let kept = 0;
+        for (let i = 0; i < nf; i++) {
+          const id = p[o + i]!;
+          if (id < 0) continue;
           if (s.set) {
-            if (x === y) continue;
             let dup = false;
-            for (let r = 0; r < q; r += 2) {
-              const x2 = p[o + pairs[r]!]!;
-              const y2 = p[o + pairs[r + 1]!]!;
-              if (x2 >= 0 && y2 >= 0 && ((x2 === x && y2 === y) || (x2 === y && y2 === x))) dup = true;
-            }
+            for (let j = 0; j < i; j++) if (p[o + j] === id) dup = true;
             if (dup) continue;
           }
-          addHub(hub[x]!, hub[y]!, c);
+          kept++;
+          const k = hub[id]!;
+          if (k >= 0) {
+            if (nh === hk.length) throw new Error(`${MODULE}: more than ${hk.length} hub fields in an event`);
+            hk[nh++] = k;
+          }
         }
+        if (kept < 2) continue;
+        for (let i = 0; i < nh; i++) for (let j = i + 1; j < nh; j++) hm.add(hk[i]!, hk[j]!, c);
+        continue;
+      }
+      const np = pairs.length;
+      for (let q = 0; q < np; q += 2) {
+        const x = p[o + pairs[q]!]!;
+        const y = p[o + pairs[q + 1]!]!;
+        if (x < 0 || y < 0 || hub[x]! < 0 || hub[y]! < 0) continue;
+        if (s.set) {
+          if (x === y) continue;
+          let dup = false;
+          for (let r = 0; r < q; r += 2) {
+            const x2 = p[o + pairs[r]!]!;
+            const y2 = p[o + pairs[r + 1]!]!;
+            if (x2 >= 0 && y2 >= 0 && ((x2 === x && y2 === y) || (x2 === y && y2 === x))) dup = true;
+          }
+          if (dup) continue;
+        }
+        hm.add(hub[x]!, hub[y]!, c);
       }
     }
   }
+}
 
-  // Pass 1: each non-hub row summed in the dense accumulator; its hub entries counted per hub.
+/** Pass 1 (see {@link rowsToCsr}): each non-hub row summed, into `tTarget`/`tWeight` at `rowBegin..rowEnd`. */
+function sumRows(sources: readonly EventRowsSource[], n0: number, ninc: number, nEntries: number, H: number): { nnz: number; hubDegree: Int32Array } {
+  const start = iStart;
+  const hub = hubOf;
+  const iev = iEvent;
+  const isrc = iSource;
+  const multi = sources.length > 1;
+  const es = eStart;
+  const eo = eOther;
+  const ew = eWeight;
   acc = capFloat64(acc, n0);
   stamp = capInt32(stamp, n0);
   touched = capInt32(touched, n0);
@@ -461,13 +645,28 @@ export function rowsToCsr(
     re[u] = nnz;
   }
   rowsSink ^= x;
-  // Hub rows: edge-table entries between hubs into the matrix, then each hub's entries and matrix row.
+  return { nnz, hubDegree };
+}
+
+/** Hub rows: edge-table entries between hubs into the matrix, then each hub's entries and matrix row. */
+function hubRows(n0: number, hubs: number[], hm: HubMatrix, rows: { nnz: number; hubDegree: Int32Array }): void {
+  const H = hubs.length;
+  const hub = hubOf;
+  const es = eStart;
+  const eo = eOther;
+  const ew = eWeight;
+  const rb = rowBegin;
+  const re = rowEnd;
+  const hmw = hm.weight;
+  const ht = hm.touched;
+  const { hubDegree } = rows;
+  let nnz = rows.nnz;
   for (let k = 0; k < H; k++) {
     const h = hubs[k]!;
     for (let q = es[h]!, end = es[h + 1]!; q < end; q++) {
       const g = hub[eo[q]!]!;
       if (g < 0) continue; // from the other end's row
-      hm[k * H + g]! += ew[q]!;
+      hmw[k * H + g]! += ew[q]!;
       ht[k * H + g] = 1;
     }
   }
@@ -507,14 +706,20 @@ export function rowsToCsr(
       for (let g = 0; g < H; g++) {
         if (ht[k * H + g] === 0) continue;
         tt[at] = hubs[g]!;
-        tw[at] = hm[k * H + g]!;
+        tw[at] = hmw[k * H + g]!;
         at++;
       }
       re[hubs[k]!] = at;
     }
     nnz += ndeg + H * H; // upper bound of the space used (rows are read by begin/end)
   }
+  rows.nnz = nnz;
+}
 
+/** Pass 2 (see {@link rowsToCsr}): the rows renumbered in name order, sorted by a transpose. */
+function transpose(names: readonly string[], n0: number, sortIds: (ids: number[]) => number[]): Csr {
+  const rb = rowBegin;
+  const re = rowEnd;
   // Pass 2: kept vertices in name order. The rows are symmetric (entry v of row u has the same
   // weight as entry u of row v: the same increments in the same order), so distributing each row
   // u, taken in ascending new id, into the rows of its targets writes every row renumbered and

@@ -9,7 +9,7 @@ import { CompactBuilder } from "../../../../src/graph/builder/compact.js";
 import { addLines, compilePlan, lineOffsets } from "../../../../src/graph/builder/compact/events.js";
 import { csrDiff, nameOrder, type Csr } from "../../../../src/graph/csr.js";
 import { EdgeTable } from "../../../../src/graph/builder/compact/edge-table.js";
-import { rowsToCsr } from "../../../../src/graph/builder/compact/rows.js";
+import { HUB_MIN_EVENTS, rowsToCsr, type EventRowsSource } from "../../../../src/graph/builder/compact/rows.js";
 import { encodeGraph } from "../../../../src/graph/format/tlg.js";
 
 const STREAMS: LanlStream[] = ["auth", "proc", "flows", "dns"];
@@ -145,6 +145,37 @@ describe("row-wise freezing (rows: true) equals the edge-table path (rows: false
     expect(csrDiff(again.toCsr(), g1)).toBeUndefined();
     again.release();
     expect(csrDiff(build(arch, true, 1 << 21, false), first)).toBeUndefined();
+  });
+
+  it("hub pairs summed per hub tuple equal pair-by-pair sums: 2 to 12 hubs per event, counts, several sources", () => {
+    // Twelve fields: ids 0..11 in every event unless dropped (so hubs), field 12 one of 40 others.
+    const fields = 13;
+    const names = Array.from({ length: 52 }, (_, i) => `v::${String(i).padStart(2, "0")}`);
+    const source = (size: number, seed: number, width: number): EventRowsSource => {
+      const payload = new Int32Array(size * width).fill(-7);
+      const counts = new Float64Array(size);
+      let x = seed;
+      const rnd = (): number => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 8) / (1 << 24);
+      for (let e = 0; e < size; e++) {
+        const kept = 2 + Math.floor(rnd() * 11); // 2..12 hub fields kept
+        for (let i = 0; i < 12; i++) payload[e * width + i] = i < kept || rnd() < 0.1 ? i : -1;
+        payload[e * width + 12] = rnd() < 0.2 ? -1 : 12 + Math.floor(rnd() * 40);
+        counts[e] = 1 + Math.floor(rnd() * 5);
+      }
+      return { fields, width, size, payload, counts, countAt: 0, countStride: 1, pairs: undefined, set: false, distinct: true };
+    };
+    const sources = [source(3 * HUB_MIN_EVENTS, 1, fields), source(HUB_MIN_EVENTS, 2, fields + 3)];
+    const t = new EdgeTable(64);
+    for (const s of sources) {
+      for (let e = 0; e < s.size; e++) {
+        const ids = Array.from(s.payload.subarray(e * s.width, e * s.width + fields)).filter((id) => id >= 0);
+        for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) t.add(ids[i]!, ids[j]!, s.counts[e]!);
+      }
+    }
+    const g = rowsToCsr(names, sources, new EdgeTable(4), (ids) => nameOrder(names, ids));
+    const want = t.toCsr(names);
+    expect(want.offsets[12]! - want.offsets[11]!).toBeGreaterThan(40); // the hubs' rows are long
+    expect(csrDiff(g, want)).toBeUndefined();
   });
 
   it("with no pending events, freezes the edge table alone (as the edge table would)", () => {
