@@ -248,7 +248,10 @@ function measure(kind: Kind, workload: Workload, scale: number, limit?: number, 
     wallFirst = Number(process.hrtime.bigint() - w0) / 1e9;
     for (let r = 1; r < rounds; r++) {
       // As a pipeline worker does after each interval (the new builder only: the baseline is the previous code).
-      if (builder instanceof CompactBuilder && builder.rows) builder.release();
+      if (builder instanceof CompactBuilder && builder.rows) {
+        builder.release();
+        CompactBuilder.recycle(csr!);
+      }
       builder = undefined;
       csr = undefined;
       const t = cpuSeconds();

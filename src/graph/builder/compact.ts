@@ -10,7 +10,7 @@
 import { forEachEdge, type Csr } from "../csr.js";
 import { EdgeTable } from "./compact/edge-table.js";
 import { VertexTable } from "./compact/vertex-table.js";
-import { rowsToCsr, type EventRowsSource } from "./compact/rows.js";
+import { recycleCsr, rowsToCsr, type EventRowsSource } from "./compact/rows.js";
 import { readGraph, writeGraph } from "../format/tlg.js";
 import type { GraphBuilder, GraphWriteOptions } from "./builder.js";
 
@@ -100,6 +100,16 @@ export class CompactBuilder implements GraphBuilder {
    */
   release(): void {
     for (const f of this.releasers) f();
+  }
+
+  /**
+   * Gives the arrays of a CSR made by a builder of this thread, and no longer
+   * used (its graph written), to the next row-wise {@link toCsr} of this thread
+   * ({@link recycleCsr}): the pipeline's worker does, hour after hour. The CSR
+   * must not be read afterwards. Arrays made elsewhere are left alone.
+   */
+  static recycle(csr: Csr): void {
+    recycleCsr(csr);
   }
 
   /** Runs the registered flushers: every pending event is in the edge table after this. */

@@ -92,5 +92,7 @@ export async function runIntervalTask(task: IntervalTask): Promise<TaskResult> {
   stats.bytes = bytes.length;
   writeFileAtomic(task.statsPath, JSON.stringify(stats) + "\n");
   writeFileAtomic(task.graphPath, bytes);
+  // Written: the graph's arrays go to the next interval this worker builds.
+  if (g.builder instanceof CompactBuilder) CompactBuilder.recycle(g.csr);
   return { stats, seconds: (performance.now() - t0) / 1000, inputBytes };
 }

@@ -87,6 +87,31 @@ let hubOf = new Int32Array(0); // hub index by old id, -1 = not a hub
 let rowBegin = new Uint32Array(0); // temporary rows, by old id (any order)
 let rowEnd = new Uint32Array(0);
 let cursor = new Uint32Array(0); // output fill position, by new id
+// Arrays of a CSR given back by its user ({@link recycleCsr}), for the next one of this thread.
+let spareTargets: Uint32Array | undefined;
+let spareWeights: Float64Array | undefined;
+/** The buffers of the targets and weights arrays made by {@link rowsToCsr}. */
+const ownBuffers = new WeakSet<ArrayBufferLike>();
+
+/**
+ * Gives the targets and weights arrays of a CSR that is no longer used (its
+ * graph written, say) to the next {@link rowsToCsr} of this thread, which then
+ * fills them instead of new ones: a real-volume auth hour's 50 MB are not
+ * faulted in again. A pipeline worker does this hour after hour. The CSR must
+ * not be read afterwards.
+ *
+ * @example
+ * const g = builder.toCsr();
+ * writeGraph(path, g);
+ * recycleCsr(g); // g's arrays now belong to the next toCsr of this thread
+ */
+export function recycleCsr(csr: Csr): void {
+  // Only arrays made here: their whole buffer is theirs (a recycled CSR's arrays are views of it).
+  const t = csr.targets.buffer;
+  const w = csr.weights.buffer;
+  if (ownBuffers.has(t) && (spareTargets === undefined || t.byteLength > spareTargets.byteLength)) spareTargets = new Uint32Array(t);
+  if (ownBuffers.has(w) && (spareWeights === undefined || w.byteLength > spareWeights.byteLength)) spareWeights = new Float64Array(w);
+}
 
 function capInt32(a: Int32Array, n: number): Int32Array {
   return a.length >= n ? a : new Int32Array(Math.max(n, a.length * 2));
@@ -740,8 +765,13 @@ function transpose(names: readonly string[], n0: number, sortIds: (ids: number[]
   cursor = capUint32(cursor, n);
   const cur = cursor;
   cur.set(offsets.subarray(0, n));
-  const targets = new Uint32Array(total);
-  const weights = new Float64Array(total);
+  // Every position is written below (each row filled to its end: checked), so recycled arrays need no clearing.
+  const targets = spareTargets !== undefined && spareTargets.length >= total ? spareTargets.subarray(0, total) : new Uint32Array(total);
+  const weights = spareWeights !== undefined && spareWeights.length >= total ? spareWeights.subarray(0, total) : new Float64Array(total);
+  spareTargets = undefined;
+  spareWeights = undefined;
+  ownBuffers.add(targets.buffer);
+  ownBuffers.add(weights.buffer);
   const tt = tTarget;
   const tw = tWeight;
   for (let i = 0; i < n; i++) {

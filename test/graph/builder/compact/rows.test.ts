@@ -6,7 +6,7 @@ import { allCategoryNoAttr } from "../../../../src/graph/arch/all-category-no-at
 import { shallow } from "../../../../src/graph/arch/shallow.js";
 import type { ArchOptions, GraphArch } from "../../../../src/graph/arch/arch.js";
 import { CompactBuilder } from "../../../../src/graph/builder/compact.js";
-import { addLines, compilePlan, lineOffsets } from "../../../../src/graph/builder/compact/events.js";
+import { addLines, addText, compilePlan, lineOffsets } from "../../../../src/graph/builder/compact/events.js";
 import { csrDiff, nameOrder, type Csr } from "../../../../src/graph/csr.js";
 import { EdgeTable } from "../../../../src/graph/builder/compact/edge-table.js";
 import { HUB_MIN_EVENTS, rowsToCsr, type EventRowsSource } from "../../../../src/graph/builder/compact/rows.js";
@@ -176,6 +176,44 @@ describe("row-wise freezing (rows: true) equals the edge-table path (rows: false
     const want = t.toCsr(names);
     expect(want.offsets[12]! - want.offsets[11]!).toBeGreaterThan(40); // the hubs' rows are long
     expect(csrDiff(g, want)).toBeUndefined();
+  });
+
+  it("a recycled CSR's arrays are filled by the next toCsr of the thread; graphs unchanged; others' arrays left alone", () => {
+    const arch = allCategoryNoAttr();
+    const schema = SCHEMAS.auth;
+    const plan = arch.plan(schema);
+    const buf = Buffer.from(linesOf("auth"));
+    const lo = lineOffsets(buf);
+    const once = (): Csr => {
+      const b = new CompactBuilder();
+      addLines(b, plan, schema, buf, lo.starts, lo.ends, lo.count, {}, compilePlan(plan, b, schema));
+      const g = b.toCsr();
+      b.release();
+      return g;
+    };
+    const g1 = once();
+    const copy: Csr = { names: g1.names, offsets: g1.offsets.slice(), targets: g1.targets.slice(), weights: g1.weights.slice() };
+    CompactBuilder.recycle(g1);
+    const g2 = once();
+    expect(g2.targets.buffer).toBe(g1.targets.buffer);
+    expect(g2.weights.buffer).toBe(g1.weights.buffer);
+    expect(csrDiff(g2, copy)).toBeUndefined();
+    // A smaller graph in the same arrays (views of their start), then the larger one again.
+    CompactBuilder.recycle(g2);
+    const dns = SCHEMAS.dns;
+    const small = new CompactBuilder();
+    addText(small, arch.plan(dns), dns, "1,C1,C2\n1,C1,C3\n");
+    const g3 = small.toCsr();
+    expect(g3.targets.buffer).toBe(g1.targets.buffer);
+    expect(Array.from(g3.targets)).toEqual([2, 2, 0, 1]); // computer_destination::C2, ::C3, computer_source::C1
+    CompactBuilder.recycle(g3);
+    expect(csrDiff(once(), copy)).toBeUndefined();
+    // Arrays not made by a builder are not taken.
+    const foreign: Csr = { names: copy.names, offsets: copy.offsets, targets: copy.targets, weights: copy.weights };
+    CompactBuilder.recycle(foreign);
+    const g4 = once();
+    expect(g4.targets.buffer).not.toBe(copy.targets.buffer);
+    expect(csrDiff(g4, copy)).toBeUndefined();
   });
 
   it("with no pending events, freezes the edge table alone (as the edge table would)", () => {
