@@ -129,6 +129,35 @@ export function splitFields(buf: Uint8Array, start: number, end: number, out: Li
 }
 
 /**
+ * Splits only the first `k` fields of a line, as {@link splitFields} would
+ * record them, and returns where field `k` starts (the rest of the line, from
+ * there, is not read), or -1 when the line has `k` fields or fewer. For a
+ * caller that recognises the rest of a line whole (a cached tail of fields).
+ *
+ * @example
+ * const b = Buffer.from("2,C4653,C5030,x"), f = createLineFields(4);
+ * splitPrefix(b, 0, b.length, f, 2); // 8 (field 2, "C5030", starts there)
+ * b.toString("latin1", f.starts[1], f.ends[1]); // "C4653"
+ */
+export function splitPrefix(buf: Uint8Array, start: number, end: number, out: LineFields, k: number): number {
+  if (k > out.starts.length) throw new Error(`telemetry-lab/lanl/parse: splitPrefix: ${k} fields, room for ${out.starts.length}`);
+  if (k === 0) return start;
+  const starts = out.starts;
+  const ends = out.ends;
+  let n = 0;
+  let fieldStart = start;
+  for (let i = start; i < end; i++) {
+    if (buf[i] === COMMA) {
+      starts[n] = fieldStart;
+      ends[n] = i;
+      fieldStart = i + 1;
+      if (++n === k) return fieldStart;
+    }
+  }
+  return -1;
+}
+
+/**
  * Why a line fails validation against `fieldCount`, or `undefined` when it passes.
  * For the error path only (builds strings).
  *

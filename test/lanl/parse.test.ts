@@ -9,6 +9,7 @@ import {
   REJECT,
   rejectReason,
   splitFields,
+  splitPrefix,
 } from "../../src/lanl/parse.js";
 import { SCHEMAS } from "../../src/lanl/schema.js";
 
@@ -66,6 +67,19 @@ describe("lineTime / rejectReason", () => {
     const f = createLineFields(2);
     expect(splitFields(buf, 0, buf.length, f)).toBe(5);
     expect(fieldString(buf, f, 1)).toBe("a");
+  });
+  it("splitPrefix records the first k fields as splitFields does and returns where field k starts", () => {
+    const buf = b("junk|2,U1@D,C1,,x,y\r|junk");
+    const f = createLineFields(6);
+    const g = createLineFields(6);
+    splitFields(buf, 5, 21, g);
+    for (let k = 0; k <= 5; k++) {
+      const at = splitPrefix(buf, 5, 21, f, k);
+      expect(at).toBe(k === 0 ? 5 : g.ends[k - 1]! + 1);
+      for (let i = 0; i < k; i++) expect([f.starts[i], f.ends[i]]).toEqual([g.starts[i], g.ends[i]]);
+    }
+    expect(splitPrefix(buf, 5, 21, f, 6)).toBe(-1); // six fields: no seventh
+    expect(() => splitPrefix(buf, 5, 21, createLineFields(2), 3)).toThrow(/^telemetry-lab\/lanl\/parse: splitPrefix: 3 fields, room for 2$/);
   });
   it("parseLine throws with module prefix and location", () => {
     expect(parseLine("1,C1$@DOM1,C1,P16,Start", "proc")).toEqual({ time: 1, fields: ["C1$@DOM1", "C1", "P16", "Start"] });

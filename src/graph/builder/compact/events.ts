@@ -18,7 +18,7 @@
  * The seed's equivalent is `make_graph`: `read_lanl_csv` then, per row,
  * `builder.add_clique(arch.get_event_artifacts(event))`.
  */
-import { createLineFields, parseTime, splitFields, type LineFields } from "../../../lanl/parse.js";
+import { createLineFields, parseTime, splitFields, splitPrefix, type LineFields } from "../../../lanl/parse.js";
 import type { StreamSchema } from "../../../lanl/schema.js";
 import { eventEdges, log2Floor, PANDAS_NA_VALUES, type EventPlan } from "../../arch/arch.js";
 import type { GraphBuilder } from "../builder.js";
@@ -107,6 +107,12 @@ export interface CompiledPlan {
   readonly groupTo: number;
   readonly groupFirstLine: number;
   readonly groupLastLine: number;
+  /**
+   * The run is the line's last fields: a line can be looked up in the cache by
+   * its tail, before the run's fields are split (a cached run was split once,
+   * so its commas are known to be right).
+   */
+  readonly groupAtEnd: boolean;
 }
 
 /**
@@ -181,6 +187,7 @@ export function compilePlan(plan: EventPlan, builder: CompactBuilder, schema: St
     groupTo: run[1],
     groupFirstLine: run[1] > run[0] ? plan.fields[run[0]]!.column + 1 : 0,
     groupLastLine: run[1] > run[0] ? plan.fields[run[1] - 1]!.column + 1 : 0,
+    groupAtEnd: run[1] > run[0] && plan.fields[run[1] - 1]!.column + 1 === schema.fieldCount - 1,
   };
   const counter = c.counter;
   const set = plan.duplicates === "set";
@@ -250,8 +257,10 @@ function parseInteger(buf: Uint8Array, s: number, e: number): number {
 /**
  * Interns the artifact vertices of the event whose fields were split (by
  * `splitFields`) into `c.fields`, into `c.ids` (-1 = dropped). Hot path.
+ * `run`: the low-cardinality run's cache entry when the caller found it (its
+ * fields then need not be split), else -1.
  */
-export function internEvent(c: CompiledPlan, buf: Uint8Array): void {
+export function internEvent(c: CompiledPlan, buf: Uint8Array, run = -1): void {
   const { ids, lineField, prefixes, binned, plan, last, twinOf, twinIds, numbered } = c;
   const table = c.builder.vertices;
   const starts = c.fields.starts;
@@ -266,7 +275,7 @@ export function internEvent(c: CompiledPlan, buf: Uint8Array): void {
   let gTo = 0;
   let gMiss = false;
   if (group !== undefined) {
-    const r = group.find(buf, starts[c.groupFirstLine]!, ends[c.groupLastLine]!);
+    const r = run >= 0 ? run : group.find(buf, starts[c.groupFirstLine]!, ends[c.groupLastLine]!);
     if (r >= 0) {
       gFrom = c.groupFrom;
       gTo = c.groupTo;
@@ -542,9 +551,24 @@ function addLinesIds(
     }
     m = 0;
   };
+  // A run of low-cardinality fields at the end of the line: looked up whole, before it is split.
+  const group = c.groupAtEnd ? c.group : undefined;
+  const gfl = c.groupFirstLine;
   for (let i = 0; i < count; i++) {
     const s = starts[i]!;
     const e = ends[i]!;
+    if (group !== undefined) {
+      const at = splitPrefix(buf, s, e, fields, gfl);
+      const r = at < 0 ? -1 : group.find(buf, at, e > at && buf[e - 1] === 13 ? e - 1 : e);
+      if (r >= 0 && parseTime(buf, fields.starts[0]!, fields.ends[0]!) >= 0) {
+        internEvent(c, buf, r);
+        for (let q = 0, o = m * w; q < w; q++, o++) tuples[o] = ids[q]!;
+        hashes[m] = idc.hash(ids, 0);
+        if (++m === CHUNK) drain();
+        events++;
+        continue;
+      }
+    }
     const n = splitFields(buf, s, e, fields);
     if (n !== fc || parseTime(buf, fields.starts[0]!, fields.ends[0]!) < 0) {
       if (e === s || (e === s + 1 && buf[s] === 13)) continue; // blank line (e.g. a final newline)

@@ -54,6 +54,42 @@ describe("distinct events counted on ids (key 'ids') equal those counted on line
     });
   }
 
+  it("a line whose cached tail of low-cardinality fields follows a wrong prefix is still rejected; CRLF lines are equal", () => {
+    const schema = SCHEMAS.auth;
+    const plan = allCategoryNoAttr().plan(schema);
+    const good = "1,U1@DOM1,U1@DOM1,C1,C2,Kerberos,Network,LogOn,Success";
+    const lines = Array.from({ length: 300 }, (_, i) => good.replace(/^1/, String(i)).replace("C2", `C${i % 9}`));
+    const bad: [number, string, string][] = [
+      [200, "7,U1@DOM1,U1@DOM1,C1,C1,C2,Kerberos,Network,LogOn,Success", "expected 9 fields, got 10"], // one field too many before the run
+      [210, "7,U1@DOM1,C1,C2,Kerberos,Network,LogOn,Success", "expected 9 fields, got 8"],
+      [220, "x7,U1@DOM1,U1@DOM1,C1,C2,Kerberos,Network,LogOn,Success", "time is not a non-negative integer"],
+      [230, "7,U1@DOM1,U1@DOM1,C1,C2,Kerberos,Network,LogOn,Success,", "expected 9 fields, got 10"], // after the run
+    ];
+    for (const [at, line, why] of bad) {
+      const ls = lines.slice();
+      ls[at] = line;
+      const buf = Buffer.from(ls.join("\n") + "\n");
+      const lo = lineOffsets(buf);
+      const b = new CompactBuilder();
+      expect(() => addLines(b, plan, schema, buf, lo.starts, lo.ends, lo.count, { source: "a.txt" }, compilePlan(plan, b, schema))).toThrow(
+        `telemetry-lab/graph/events: a.txt: line ${at + 1}: auth: ${why}`,
+      );
+      const s = new CompactBuilder();
+      expect(addLines(s, plan, schema, buf, lo.starts, lo.ends, lo.count, { onReject: "skip" }, compilePlan(plan, s, schema))).toEqual({ events: 299, rejected: 1 });
+    }
+    const graph = (eol: string): Csr => {
+      const buf = Buffer.from(lines.join(eol) + eol);
+      const lo = lineOffsets(buf);
+      const b = new CompactBuilder();
+      addLines(b, plan, schema, buf, lo.starts, lo.ends, lo.count, {}, compilePlan(plan, b, schema));
+      return b.toCsr();
+    };
+    const lf = graph("\n");
+    expect(lf.names).toContain("auth::Kerberos");
+    expect(lf.names.some((n) => n.includes("\r"))).toBe(false);
+    expect(csrDiff(graph("\r\n"), lf)).toBeUndefined();
+  });
+
   it("rejects a malformed line with its number (after a chunk's counted lines), or skips and counts it", () => {
     const schema = SCHEMAS.dns;
     const plan = allCategoryNoAttr().plan(schema);
