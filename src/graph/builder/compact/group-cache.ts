@@ -14,11 +14,30 @@
  * field, not cached.
  *
  * Source: open addressing with linear probing (Knuth, TAOCP vol. 3, 6.4);
- * MurmurHash3 ({@link hashBytes}).
+ * MurmurHash3 mixing ({@link hashBytes}) of a sample of the run's words.
  */
 import { hashBytes } from "./hash.js";
 
 const MODULE = "telemetry-lab/graph/builder/compact/group-cache";
+
+const SEED = 0x3c6ef372;
+
+/** Murmur-style hash of `len` (>= 4) and the words at the start, middle and end of the bytes at `s` of `dv`. */
+function sampleHash(dv: DataView, s: number, len: number): number {
+  let h = SEED ^ len;
+  for (let j = 0; j < 3; j++) {
+    let k = dv.getInt32(j === 0 ? s : j === 1 ? s + ((len - 4) >> 1) : s + len - 4, true);
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return h ^ (h >>> 16);
+}
 
 /** Most distinct runs a cache holds. */
 export const GROUP_CACHE_LIMIT = 4096;
@@ -45,6 +64,10 @@ export class GroupCache {
   private n = 0;
   /** Hash of the last {@link find} (for its {@link insert}). */
   private lastHash = 0;
+  /** Word views (little-endian, unaligned reads) of the last buffer looked in and of the keys. */
+  private view = new DataView(new ArrayBuffer(0));
+  private viewOf: Uint8Array | undefined;
+  private keyView: DataView;
 
   constructor(width: number) {
     if (!(Number.isInteger(width) && width >= 1)) throw new Error(`${MODULE}: width must be a positive integer, got ${width}`);
@@ -52,6 +75,7 @@ export class GroupCache {
     this.ids = new Int32Array(GROUP_CACHE_LIMIT * width);
     this.keyStart = new Int32Array(GROUP_CACHE_LIMIT + 1);
     this.keyBytes = new Uint8Array(1024);
+    this.keyView = new DataView(this.keyBytes.buffer);
     this.slots = new Int32Array(4 * GROUP_CACHE_LIMIT);
     this.mask = 2 * GROUP_CACHE_LIMIT - 1;
   }
@@ -68,11 +92,18 @@ export class GroupCache {
 
   /** The run whose bytes are `buf[s, e)`, or -1. Hot path. */
   find(buf: Uint8Array, s: number, e: number): number {
-    const h = hashBytes(buf, s, e, 0x3c6ef372);
+    if (buf !== this.viewOf) {
+      this.viewOf = buf;
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    const dv = this.view;
+    const len = e - s;
+    // The runs are few and each hit is compared whole, so the hash samples three words (first,
+    // middle, last) and the length, read four bytes at a time.
+    const h = len < 4 ? hashBytes(buf, s, e, SEED) : sampleHash(dv, s, len);
     this.lastHash = h;
     const slots = this.slots;
     const mask = this.mask;
-    const len = e - s;
     let p = h & mask;
     for (;;) {
       const r1 = slots[2 * p]!;
@@ -81,10 +112,14 @@ export class GroupCache {
         const r = r1 - 1;
         const k0 = this.keyStart[r]!;
         if (this.keyStart[r + 1]! - k0 === len) {
-          const kb = this.keyBytes;
+          const kv = this.keyView;
           let i = 0;
-          while (i < len && kb[k0 + i] === buf[s + i]) i++;
-          if (i === len) return r;
+          while (i + 4 <= len && kv.getInt32(k0 + i, true) === dv.getInt32(s + i, true)) i += 4;
+          if (i + 4 > len) {
+            const kb = this.keyBytes;
+            while (i < len && kb[k0 + i] === buf[s + i]) i++;
+            if (i === len) return r;
+          }
         }
       }
       p = (p + 1) & mask;
@@ -104,6 +139,7 @@ export class GroupCache {
       const grown = new Uint8Array(Math.max(2 * this.keyBytes.length, this.keyUsed + len));
       grown.set(this.keyBytes.subarray(0, this.keyUsed));
       this.keyBytes = grown;
+      this.keyView = new DataView(grown.buffer);
     }
     const r = this.n;
     this.keyBytes.set(buf.subarray(s, e), this.keyUsed);

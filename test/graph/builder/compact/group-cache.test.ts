@@ -33,6 +33,30 @@ describe("GroupCache", () => {
     expect(g.ids[(GROUP_CACHE_LIMIT - 1) * 2 + 1]).toBe(-(GROUP_CACHE_LIMIT - 1));
     expect(() => new GroupCache(0)).toThrow(/group-cache: width must be a positive integer/);
   });
+
+  it("tells apart runs that differ only in bytes the hash does not sample, at any offset and length", () => {
+    const g = new GroupCache(1);
+    // Length 13: the sampled words are bytes 0-3, 4-7 and 9-12; byte 8 is compared only.
+    // Length 21: sampled 0-3, 8-11, 17-20; bytes 6 and 15 are compared only.
+    const runs = ["aaaa,bbbX,ccc", "aaaa,bbbY,ccc", "aaaa,bbbX,ccd", "ab", "abc", "abcd", "abce", "aaaa,bbbX,cc"];
+    runs.push("aaaa,bbbb,cccc,dddd,e", "aaaa,bXbb,cccc,dddd,e", "aaaa,bbbb,cccc,Xddd,e");
+    const text = "#" + runs.join("|"); // odd offsets: unaligned words
+    const at: [number, number][] = [];
+    let p = 1;
+    for (const r of runs) {
+      at.push([p, p + r.length]);
+      p += r.length + 1;
+    }
+    const buf = Buffer.from(text);
+    at.forEach(([s, e], i) => {
+      expect(g.find(buf, s, e)).toBe(-1);
+      expect(g.insert(buf, s, e, Int32Array.of(100 + i))).toBe(i);
+    });
+    // Looked up again from another buffer (another view) at other offsets.
+    const copy = Buffer.from("xyz" + text);
+    at.forEach(([s, e], i) => expect(g.ids[g.find(copy, s + 3, e + 3)]).toBe(100 + i));
+    expect(g.find(Buffer.from("aaaa,bbbZ,ccc"), 0, 13)).toBe(-1);
+  });
 });
 
 /**
