@@ -298,8 +298,7 @@ function selectHubs(n0: number): { ids: number[]; events: number } {
   hubOf = capInt32(hubOf, n0);
   const hub = hubOf;
   hub.fill(-1, 0, n0);
-  let hubs: number[] = [];
-  for (let v = 0; v < n0; v++) if (start[v + 1]! >= HUB_MIN_EVENTS) hubs.push(v);
+  let hubs = frequent(start, n0);
   if (hubs.length > MAX_HUBS) hubs = hubs.sort((x, y) => start[y + 1]! - start[x + 1]! || x - y).slice(0, MAX_HUBS);
   const H = hubs.length;
   let events = 0;
@@ -309,79 +308,117 @@ function selectHubs(n0: number): { ids: number[]; events: number } {
     events += start[v + 1]!;
     start[v + 1] = 0;
   }
-  for (let v = 0; v < n0; v++) start[v + 1]! += start[v]!;
+  prefixSums(start, n0);
   return { ids: hubs, events };
 }
 
-/** Each incidence: its event's index (and source, with several) into `iEvent` (`iSource`); hub tuples of `inFill` sources into `hm`. */
+/** The vertices v < n listed under at least {@link HUB_MIN_EVENTS} events (`count[v + 1]`). */
+function frequent(count: Uint32Array, n: number): number[] {
+  const out: number[] = [];
+  for (let v = 0; v < n; v++) if (count[v + 1]! >= HUB_MIN_EVENTS) out.push(v);
+  return out;
+}
+
+/** `a[v + 1] += a[v]` for v < n: counts at 1..n become starts at 0..n. */
+function prefixSums(a: Uint32Array, n: number): void {
+  for (let v = 0; v < n; v++) a[v + 1]! += a[v]!;
+}
+
+/**
+ * Each incidence: its event's index (and source, with several) into `iEvent`
+ * (`iSource`); hub tuples of `inFill` sources into `hm`. One function per loop,
+ * here and below: a function runs once per graph, and a loop of it that V8
+ * compiles while it runs (on-stack replacement) then leaves the compiled code
+ * at the next loop, which it has not seen run, to be compiled again, whole.
+ */
 function fillIncidences(sources: readonly EventRowsSource[], n0: number, ninc: number, inFill: boolean[], hm: HubMatrix): void {
-  const start = iStart;
-  const hub = hubOf;
-  const hk = hm.scratch;
-  const tuples = new TupleSums();
   const multi = sources.length > 1;
   iEvent = capInt32(iEvent, ninc);
   if (multi) iSource = capInt32(iSource, ninc);
+  const tuples = new TupleSums();
+  // Fill with a moving cursor per vertex (start shifted by one, restored below).
+  for (let si = 0; si < sources.length; si++) {
+    if (inFill[si]) fillWithTuples(sources[si]!, multi ? si : -1, tuples, hm);
+    else fillSource(sources[si]!, multi ? si : -1);
+  }
+  const start = iStart;
+  start.copyWithin(1, 0, n0);
+  start[0] = 0;
+  addTuplePairs(tuples, hm);
+}
+
+/**
+ * The incidences of one clique source without repeated vertices (source index
+ * `si`, -1 = the only one), and each event's hub tuple (its hub indices in
+ * field order) with its count; the sums are of integral counts, so exact in any
+ * order.
+ */
+function fillWithTuples(s: EventRowsSource, si: number, tuples: TupleSums, hm: HubMatrix): void {
+  const start = iStart;
+  const hub = hubOf;
   const iev = iEvent;
   const isrc = iSource;
-  {
-    // Fill with a moving cursor per vertex (start shifted by one, restored below).
-    for (let si = 0; si < sources.length; si++) {
-      const s = sources[si]!;
-      const w = s.width;
-      const nf = s.fields;
-      const p = s.payload;
-      const repeats = s.distinct !== true;
-      if (inFill[si]) {
-        // Also each event's hub tuple (its hub indices in field order) with its count; the sums are
-        // of integral counts, so exact in any order.
-        const counts = s.counts;
-        const cs = s.countStride;
-        for (let e = 0, o = 0, co = s.countAt; e < s.size; e++, o += w, co += cs) {
-          let kept = 0;
-          let nh = 0;
-          let lo = 0;
-          let hi = 0;
-          for (let i = 0; i < nf; i++) {
-            const id = p[o + i]!;
-            if (id < 0) continue;
-            kept++;
-            const h = hub[id]!;
-            if (h >= 0) {
-              if (nh < 4) lo |= h << (4 + 7 * nh);
-              else if (nh < TUPLE_HUBS) hi |= h << (7 * (nh - 4));
-              hk[nh++] = h;
-              continue;
-            }
-            const k = start[id]!++;
-            iev[k] = e;
-            if (multi) isrc[k] = si;
-          }
-          if (kept < 2 || nh < 2) continue;
-          if (nh <= TUPLE_HUBS) tuples.add(lo | nh, hi, counts[co]!);
-          else for (let i = 0; i < nh; i++) for (let j = i + 1; j < nh; j++) hm.add(hk[i]!, hk[j]!, counts[co]!);
-        }
+  const hk = hm.scratch;
+  const w = s.width;
+  const nf = s.fields;
+  const p = s.payload;
+  const counts = s.counts;
+  const cs = s.countStride;
+  for (let e = 0, o = 0, co = s.countAt; e < s.size; e++, o += w, co += cs) {
+    let kept = 0;
+    let nh = 0;
+    let lo = 0;
+    let hi = 0;
+    for (let i = 0; i < nf; i++) {
+      const id = p[o + i]!;
+      if (id < 0) continue;
+      kept++;
+      const h = hub[id]!;
+      if (h >= 0) {
+        if (nh < 4) lo |= h << (4 + 7 * nh);
+        else if (nh < TUPLE_HUBS) hi |= h << (7 * (nh - 4));
+        hk[nh++] = h;
         continue;
       }
-      for (let e = 0, o = 0; e < s.size; e++, o += w) {
-        for (let i = 0; i < nf; i++) {
-          const id = p[o + i]!;
-          if (id < 0 || hub[id]! >= 0) continue;
-          if (repeats) {
-            let dup = false;
-            for (let j = 0; j < i; j++) if (p[o + j] === id) dup = true;
-            if (dup) continue;
-          }
-          const k = start[id]!++;
-          iev[k] = e;
-          if (multi) isrc[k] = si;
-        }
-      }
+      const k = start[id]!++;
+      iev[k] = e;
+      if (si >= 0) isrc[k] = si;
     }
-    for (let v = n0; v > 0; v--) start[v] = start[v - 1]!;
-    start[0] = 0;
+    if (kept < 2 || nh < 2) continue;
+    if (nh <= TUPLE_HUBS) tuples.add(lo | nh, hi, counts[co]!);
+    else for (let i = 0; i < nh; i++) for (let j = i + 1; j < nh; j++) hm.add(hk[i]!, hk[j]!, counts[co]!);
   }
-  // The hub tuples: each one's pairs with its summed count.
+}
+
+/** The incidences of one other source (source index `si`, -1 = the only one): each distinct non-hub vertex of each event. */
+function fillSource(s: EventRowsSource, si: number): void {
+  const start = iStart;
+  const hub = hubOf;
+  const iev = iEvent;
+  const isrc = iSource;
+  const w = s.width;
+  const nf = s.fields;
+  const p = s.payload;
+  const repeats = s.distinct !== true;
+  for (let e = 0, o = 0; e < s.size; e++, o += w) {
+    for (let i = 0; i < nf; i++) {
+      const id = p[o + i]!;
+      if (id < 0 || hub[id]! >= 0) continue;
+      if (repeats) {
+        let dup = false;
+        for (let j = 0; j < i; j++) if (p[o + j] === id) dup = true;
+        if (dup) continue;
+      }
+      const k = start[id]!++;
+      iev[k] = e;
+      if (si >= 0) isrc[k] = si;
+    }
+  }
+}
+
+/** The hub tuples: each one's pairs with its summed count. */
+function addTuplePairs(tuples: TupleSums, hm: HubMatrix): void {
+  const hk = hm.scratch;
   for (let t = 0; t < tuples.size; t++) {
     const nh = tuples.hubs(t, hk);
     const c = tuples.sum(t);
@@ -403,7 +440,7 @@ function edgeRows(edges: EdgeTable, n0: number): number {
     es[u + 1]!++;
     if (u !== v) es[v + 1]!++;
   }
-  for (let v = 0; v < n0; v++) es[v + 1]! += es[v]!;
+  prefixSums(es, n0);
   const nEntries = es[n0]!;
   eOther = capInt32(eOther, nEntries);
   eWeight = capFloat64(eWeight, nEntries);
@@ -421,7 +458,7 @@ function edgeRows(edges: EdgeTable, n0: number): number {
       ew[q] = ws[k]!;
     }
   }
-  for (let v = n0; v > 0; v--) es[v] = es[v - 1]!;
+  es.copyWithin(1, 0, n0);
   es[0] = 0;
   return nEntries;
 }
@@ -716,16 +753,7 @@ function hubRows(n0: number, hubs: number[], hm: HubMatrix, rows: { nnz: number;
       fillAt[k] = at;
       at += hubDegree[k]! + H;
     }
-    for (let u = 0; u < n0; u++) {
-      if (hub[u]! >= 0) continue;
-      for (let q = rb[u]!, end = re[u]!; q < end; q++) {
-        const k = hub[tt[q]!]!;
-        if (k < 0) continue;
-        const at = fillAt[k]!++;
-        tt[at] = u;
-        tw[at] = tw[q]!;
-      }
-    }
+    gatherHubRows(n0, fillAt);
     for (let k = 0; k < H; k++) {
       let at = fillAt[k]!;
       for (let g = 0; g < H; g++) {
@@ -741,30 +769,39 @@ function hubRows(n0: number, hubs: number[], hm: HubMatrix, rows: { nnz: number;
   rows.nnz = nnz;
 }
 
-/** Pass 2 (see {@link rowsToCsr}): the rows renumbered in name order, sorted by a transpose. */
-function transpose(names: readonly string[], n0: number, sortIds: (ids: number[]) => number[]): Csr {
+/** The hub entries of the non-hub rows, in id order, into the hub rows (at `fillAt`, by hub index). */
+function gatherHubRows(n0: number, fillAt: Uint32Array): void {
+  const hub = hubOf;
   const rb = rowBegin;
   const re = rowEnd;
+  const tt = tTarget;
+  const tw = tWeight;
+  for (let u = 0; u < n0; u++) {
+    if (hub[u]! >= 0) continue;
+    for (let q = rb[u]!, end = re[u]!; q < end; q++) {
+      const k = hub[tt[q]!]!;
+      if (k < 0) continue;
+      const at = fillAt[k]!++;
+      tt[at] = u;
+      tw[at] = tw[q]!;
+    }
+  }
+}
+
+/** Pass 2 (see {@link rowsToCsr}): the rows renumbered in name order, sorted by a transpose. */
+function transpose(names: readonly string[], n0: number, sortIds: (ids: number[]) => number[]): Csr {
   // Pass 2: kept vertices in name order. The rows are symmetric (entry v of row u has the same
   // weight as entry u of row v: the same increments in the same order), so distributing each row
   // u, taken in ascending new id, into the rows of its targets writes every row renumbered and
   // already sorted: one pass, no sort.
-  let order: number[] = [];
-  for (let u = 0; u < n0; u++) if (re[u]! > rb[u]!) order.push(u);
-  order = sortIds(order);
+  const order = sortIds(keptRows(n0));
   const n = order.length;
   newId = capInt32(newId, n0);
-  const nid = newId;
   const offsets = new Uint32Array(n + 1);
-  for (let i = 0; i < n; i++) {
-    const u = order[i]!;
-    nid[u] = i;
-    offsets[i + 1] = offsets[i]! + (re[u]! - rb[u]!);
-  }
+  renumber(order, offsets);
   const total = offsets[n]!;
   cursor = capUint32(cursor, n);
-  const cur = cursor;
-  cur.set(offsets.subarray(0, n));
+  cursor.set(offsets.subarray(0, n));
   // Every position is written below (each row filled to its end: checked), so recycled arrays need no clearing.
   const targets = spareTargets !== undefined && spareTargets.length >= total ? spareTargets.subarray(0, total) : new Uint32Array(total);
   const weights = spareWeights !== undefined && spareWeights.length >= total ? spareWeights.subarray(0, total) : new Float64Array(total);
@@ -772,9 +809,44 @@ function transpose(names: readonly string[], n0: number, sortIds: (ids: number[]
   spareWeights = undefined;
   ownBuffers.add(targets.buffer);
   ownBuffers.add(weights.buffer);
+  distribute(order, targets, weights);
+  const cur = cursor;
+  for (let i = 0; i < n; i++) {
+    if (cur[i] !== offsets[i + 1]) throw new Error(`${MODULE}: row ${i} is not symmetric`);
+  }
+  return { names: order.map((i) => names[i]!), offsets, targets, weights };
+}
+
+/** The vertices with a non-empty row, in id order. */
+function keptRows(n0: number): number[] {
+  const rb = rowBegin;
+  const re = rowEnd;
+  const order: number[] = [];
+  for (let u = 0; u < n0; u++) if (re[u]! > rb[u]!) order.push(u);
+  return order;
+}
+
+/** New ids (`newId`, by position in `order`) and the rows' offsets in that order. */
+function renumber(order: number[], offsets: Uint32Array): void {
+  const rb = rowBegin;
+  const re = rowEnd;
+  const nid = newId;
+  for (let i = 0; i < order.length; i++) {
+    const u = order[i]!;
+    nid[u] = i;
+    offsets[i + 1] = offsets[i]! + (re[u]! - rb[u]!);
+  }
+}
+
+/** Each row, in new id order, into the rows of its targets (at their cursors). */
+function distribute(order: number[], targets: Uint32Array, weights: Float64Array): void {
+  const rb = rowBegin;
+  const re = rowEnd;
+  const nid = newId;
+  const cur = cursor;
   const tt = tTarget;
   const tw = tWeight;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < order.length; i++) {
     const u = order[i]!;
     for (let k = rb[u]!, end = re[u]!; k < end; k++) {
       const at = cur[nid[tt[k]!]!]!++;
@@ -782,8 +854,4 @@ function transpose(names: readonly string[], n0: number, sortIds: (ids: number[]
       weights[at] = tw[k]!;
     }
   }
-  for (let i = 0; i < n; i++) {
-    if (cur[i] !== offsets[i + 1]) throw new Error(`${MODULE}: row ${i} is not symmetric`);
-  }
-  return { names: order.map((i) => names[i]!), offsets, targets, weights };
 }
