@@ -32,7 +32,9 @@
  *                graphology on the first 20,000 lines
  *   --repeat N   runs of each split and compact measurement, the fastest reported
  *                (default 3: a shared host's load only slows runs down)
- *   --rounds N   builds of the hour per compact child process; builds 2..N give the warm figure (default 3)
+ *   --rounds N   builds of the hour per compact child process; builds 2..N give the warm figure (default 5:
+ *                a worker builds hour after hour; its second hour still pays for code compiled and memory
+ *                first touched, later ones less)
  *   --workloads  comma-separated: auth, auth-distinct, mixed (default all three)
  *   --no-graphology  skip the (slow) graphology runs
  */
@@ -313,7 +315,7 @@ function main(argv: string[]): void {
   if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`bench/graph: --repeat must be a positive integer, got '${argv[ri + 1]}'`);
   const scale = quick ? 0.1 : 1;
   const rdi = argv.indexOf("--rounds");
-  const rounds = rdi >= 0 ? Number(argv[rdi + 1]) : 3;
+  const rounds = rdi >= 0 ? Number(argv[rdi + 1]) : 5;
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`bench/graph: --rounds must be a positive integer, got '${argv[rdi + 1]}'`);
   const withGraphology = !argv.includes("--no-graphology");
   const wi = argv.indexOf("--workloads");
