@@ -31,7 +31,8 @@
  * (vertices without edges dropped, vertices in name order, targets ascending);
  * weights are sums of the same increments (exact for integral weights).
  * Scratch arrays live at module level and are reused by later calls in the same
- * thread (a pipeline worker builds many hours).
+ * thread (a pipeline worker builds many hours), as are the output arrays of a
+ * CSR given back once written ({@link recycleCsr}).
  *
  * Source: the classic two-pass sparse accumulation ("SPA") of sparse matrix
  * products (Gilbert, Moler and Schreiber, SIAM J. Matrix Anal. Appl. 13(1), 1992).
@@ -538,6 +539,9 @@ function sumRows(sources: readonly EventRowsSource[], n0: number, ninc: number, 
   const mark = stamp;
   const tl = touched;
   mark.fill(0, 0, n0);
+  // The accumulator is all zeros between rows (each row's entries are zeroed as they are written
+  // out), so a plain row (positive counts) tells a first touch by a zero: no mark to read.
+  a.fill(0, 0, n0);
   rowBegin = capUint32(rowBegin, n0);
   rowEnd = capUint32(rowEnd, n0);
   const rb = rowBegin;
@@ -577,11 +581,7 @@ function sumRows(sources: readonly EventRowsSource[], n0: number, ninc: number, 
         for (let i = e * pw, end = i + pf; i < end; i++) {
           const id = pp[i]!;
           if (id < 0 || id === u) continue;
-          if (mark[id] !== tag) {
-            mark[id] = tag;
-            a[id] = 0;
-            tl[nt++] = id;
-          }
+          if (a[id] === 0) tl[nt++] = id;
           a[id]! += c;
         }
       }
@@ -595,11 +595,7 @@ function sumRows(sources: readonly EventRowsSource[], n0: number, ninc: number, 
         for (let i = e * s.width, end = i + s.fields; i < end; i++) {
           const id = p[i]!;
           if (id < 0 || id === u) continue;
-          if (mark[id] !== tag) {
-            mark[id] = tag;
-            a[id] = 0;
-            tl[nt++] = id;
-          }
+          if (a[id] === 0) tl[nt++] = id;
           a[id]! += c;
         }
       }
@@ -677,10 +673,10 @@ function sumRows(sources: readonly EventRowsSource[], n0: number, ninc: number, 
       }
     }
     for (let k = es[u]!, end = es[u + 1]!; k < end; k++) {
+      // Untouched: not marked by a general row, not summed by a plain one (any weight here).
       const v = eo[k]!;
-      if (mark[v] !== tag) {
+      if (mark[v] !== tag && a[v] === 0) {
         mark[v] = tag;
-        a[v] = 0;
         tl[nt++] = v;
       }
       a[v]! += ew[k]!;
@@ -700,6 +696,7 @@ function sumRows(sources: readonly EventRowsSource[], n0: number, ninc: number, 
       const v = tl[k]!;
       tt[nnz] = v;
       tw[nnz] = a[v]!;
+      a[v] = 0;
       nnz++;
       const hv = hub[v]!;
       if (hv >= 0) hubDegree[hv]!++;
