@@ -702,8 +702,8 @@ function sumRows(sources: readonly EventRowsSource[], n0: number, ninc: number, 
       if (hv >= 0) hubDegree[hv]!++;
     }
     re[u] = nnz;
+    rowsSink ^= x; // in the loop: nothing after it but the return (see fillIncidences)
   }
-  rowsSink ^= x;
   return { nnz, hubDegree };
 }
 

@@ -42,6 +42,15 @@ function seedOf(id: number): number {
   return Math.imul(h, 0x85ebca6b) | 0;
 }
 
+/** Checks that each of `ids` is a vertex (below `count`) and marks its prefix in `used`. */
+function markPrefixes(ids: readonly number[], count: number, prefixOf: Int32Array, used: Uint8Array): void {
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (!(id >= 0 && id < count)) throw new Error(`${MODULE}: no vertex ${id} (size ${count})`);
+    used[prefixOf[id]!] = 1;
+  }
+}
+
 /** Radix keys of `ids` ({@link VertexTable.nameOrder}): hi = prefix rank (6 bits) | bytes 0, 1; lo = bytes 2..5 (7 bits each; missing bytes 0). */
 function radixKeys(ids: readonly number[], offsets: Uint32Array, prefixOf: Int32Array, rank: Int32Array, arena: Uint8Array, hi: Int32Array, lo: Int32Array): void {
   for (let i = 0; i < ids.length; i++) {
@@ -59,12 +68,21 @@ function radixKeys(ids: readonly number[], offsets: Uint32Array, prefixOf: Int32
 
 /** One stable counting-sort pass of the positions `perm` into `next`, on `bits` bits of `key` from `shift`. */
 function radixPass(key: Int32Array, shift: number, bits: number, perm: Int32Array, next: Int32Array): void {
-  const n = perm.length;
   const mask = (1 << bits) - 1;
   const count = new Int32Array(mask + 2);
-  for (let i = 0; i < n; i++) count[((key[perm[i]!]! >>> shift) & mask) + 1]!++;
+  countDigits(key, shift, mask, perm, count);
   for (let d = 0; d <= mask; d++) count[d + 1]! += count[d]!;
-  for (let i = 0; i < n; i++) {
+  placeByDigit(key, shift, mask, perm, next, count);
+}
+
+/** `count[digit + 1]` for each position's digit. */
+function countDigits(key: Int32Array, shift: number, mask: number, perm: Int32Array, count: Int32Array): void {
+  for (let i = 0; i < perm.length; i++) count[((key[perm[i]!]! >>> shift) & mask) + 1]!++;
+}
+
+/** Each position of `perm` into `next` at its digit's start (`count`, advanced). */
+function placeByDigit(key: Int32Array, shift: number, mask: number, perm: Int32Array, next: Int32Array, count: Int32Array): void {
+  for (let i = 0; i < perm.length; i++) {
     const q = perm[i]!;
     next[count[(key[q]! >>> shift) & mask]!++] = q;
   }
@@ -305,11 +323,7 @@ export class VertexTable {
     const n = ids.length;
     const np = this.prefixes.length;
     const used = new Uint8Array(np);
-    for (let i = 0; i < n; i++) {
-      const id = ids[i]!;
-      if (!(id >= 0 && id < this.count)) throw new Error(`${MODULE}: no vertex ${id} (size ${this.count})`);
-      used[this.prefixOf[id]!] = 1;
-    }
+    markPrefixes(ids, this.count, this.prefixOf, used);
     const arena = this.arena;
     if (used[0] === 1 || !this.ascii || np > 64 || n < 64) return nameOrder(names, ids);
     // Prefix ranks in string order (the texts are distinct and none is a proper prefix of another).
@@ -322,8 +336,7 @@ export class VertexTable {
     radixKeys(ids, this.offsets, this.prefixOf, rank, arena, hi, lo);
     // Stable LSD radix sort of positions: lo low 14 bits, lo high 14 bits, hi low 10 bits, hi high
     // 10 bits. (One function per loop: V8 compiles each once, not the whole method per loop.)
-    let perm = new Int32Array(n);
-    for (let i = 0; i < n; i++) perm[i] = i;
+    let perm = Int32Array.from({ length: n }, (_, i) => i);
     let next = new Int32Array(n);
     const passes: [Int32Array, number, number][] = [
       [lo, 0, 14],
@@ -337,7 +350,12 @@ export class VertexTable {
       perm = next;
       next = t;
     }
-    // Runs with equal keys: ordered by the whole name.
+    return this.orderRuns(ids, perm, hi, lo);
+  }
+
+  /** The ids in the order of `perm`, each run of equal keys (same prefix and first six bytes) ordered by the rest of its values' bytes (ASCII: as the strings). */
+  private orderRuns(ids: readonly number[], perm: Int32Array, hi: Int32Array, lo: Int32Array): number[] {
+    const n = perm.length;
     const out = new Array<number>(n);
     for (let i = 0; i < n; ) {
       const q = perm[i]!;
@@ -345,7 +363,6 @@ export class VertexTable {
       while (j < n && hi[perm[j]!] === hi[q] && lo[perm[j]!] === lo[q]) j++;
       if (j - i === 1) out[i] = ids[q]!;
       else {
-        // Same prefix and first six bytes: ordered by the rest of the value's bytes (ASCII: as the strings).
         const run: number[] = [];
         for (let k = i; k < j; k++) run.push(ids[perm[k]!]!);
         run.sort((x, y) => this.compareValues(x, y));
