@@ -28,6 +28,7 @@ import { EventCounter } from "./event-counter.js";
 import { IdCounter } from "./id-counter.js";
 import { GroupCache } from "./group-cache.js";
 import { NumberedValues } from "./numbered.js";
+import { repeatsPair } from "./rows.js";
 
 const MODULE = "telemetry-lab/graph/events";
 const ENC = new TextEncoder();
@@ -377,16 +378,7 @@ export function emitEdges(c: CompiledPlan, ids: Int32Array, off: number, weight:
     const u = ids[off + pairs[p]!]!;
     const v = ids[off + pairs[p + 1]!]!;
     if (u < 0 || v < 0) continue;
-    if (set) {
-      if (u === v) continue;
-      let dup = false;
-      for (let q = 0; q < p; q += 2) {
-        const u2 = ids[off + pairs[q]!]!;
-        const v2 = ids[off + pairs[q + 1]!]!;
-        if (u2 >= 0 && v2 >= 0 && ((u2 === u && v2 === v) || (u2 === v && v2 === u))) dup = true;
-      }
-      if (dup) continue;
-    }
+    if (set && (u === v || repeatsPair(ids, off, pairs, p))) continue;
     edges.add(u, v, weight);
   }
 }

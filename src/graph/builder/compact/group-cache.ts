@@ -16,7 +16,7 @@
  * Source: open addressing with linear probing (Knuth, TAOCP vol. 3, 6.4);
  * MurmurHash3 mixing ({@link hashBytes}) of a sample of the run's words.
  */
-import { hashBytes } from "./hash.js";
+import { finalMix, hashBytes, mixWord } from "./hash.js";
 
 const MODULE = "telemetry-lab/graph/builder/compact/group-cache";
 
@@ -24,19 +24,9 @@ const SEED = 0x3c6ef372;
 
 /** Murmur-style hash of `len` (>= 4) and the words at the start, middle and end of the bytes at `s` of `dv`. */
 function sampleHash(dv: DataView, s: number, len: number): number {
-  let h = SEED ^ len;
-  for (let j = 0; j < 3; j++) {
-    let k = dv.getInt32(j === 0 ? s : j === 1 ? s + ((len - 4) >> 1) : s + len - 4, true);
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  return h ^ (h >>> 16);
+  let h = mixWord(SEED ^ len, dv.getInt32(s, true));
+  h = mixWord(h, dv.getInt32(s + ((len - 4) >> 1), true));
+  return finalMix(mixWord(h, dv.getInt32(s + len - 4, true)));
 }
 
 /** Most distinct runs a cache holds. */

@@ -209,6 +209,24 @@ class TupleSums {
   }
 }
 
+/**
+ * Whether pair `q` of an event (the ids at `p[o + pairs[q]]`, `p[o + pairs[q + 1]]`)
+ * repeats an earlier pair of it with both ids kept, in either order (`duplicates: "set"`).
+ *
+ * @example
+ * repeatsPair(Int32Array.of(4, 7, 4), 0, Int32Array.of(0, 1, 1, 2), 2); // true: (7, 4) is (4, 7)
+ */
+export function repeatsPair(p: Int32Array, o: number, pairs: Int32Array, q: number): boolean {
+  const x = p[o + pairs[q]!]!;
+  const y = p[o + pairs[q + 1]!]!;
+  for (let r = 0; r < q; r += 2) {
+    const x2 = p[o + pairs[r]!]!;
+    const y2 = p[o + pairs[r + 1]!]!;
+    if (x2 >= 0 && y2 >= 0 && ((x2 === x && y2 === y) || (x2 === y && y2 === x))) return true;
+  }
+  return false;
+}
+
 /** The hub × hub edges: a dense matrix of weights and of touched flags. */
 class HubMatrix {
   readonly weight: Float64Array;
@@ -506,16 +524,7 @@ function hubPairs(sources: readonly EventRowsSource[], inFill: boolean[], hm: Hu
         const x = p[o + pairs[q]!]!;
         const y = p[o + pairs[q + 1]!]!;
         if (x < 0 || y < 0 || hub[x]! < 0 || hub[y]! < 0) continue;
-        if (s.set) {
-          if (x === y) continue;
-          let dup = false;
-          for (let r = 0; r < q; r += 2) {
-            const x2 = p[o + pairs[r]!]!;
-            const y2 = p[o + pairs[r + 1]!]!;
-            if (x2 >= 0 && y2 >= 0 && ((x2 === x && y2 === y) || (x2 === y && y2 === x))) dup = true;
-          }
-          if (dup) continue;
-        }
+        if (s.set && (x === y || repeatsPair(p, o, pairs, q))) continue;
         hm.add(hub[x]!, hub[y]!, c);
       }
     }
@@ -653,16 +662,7 @@ function sumRows(sources: readonly EventRowsSource[], n0: number, ninc: number, 
         const x = p[o + pairs[q]!]!;
         const y = p[o + pairs[q + 1]!]!;
         if (x < 0 || y < 0 || (x !== u && y !== u)) continue;
-        if (s.set) {
-          if (x === y) continue;
-          let dup = false;
-          for (let r = 0; r < q; r += 2) {
-            const x2 = p[o + pairs[r]!]!;
-            const y2 = p[o + pairs[r + 1]!]!;
-            if (x2 >= 0 && y2 >= 0 && ((x2 === x && y2 === y) || (x2 === y && y2 === x))) dup = true;
-          }
-          if (dup) continue;
-        }
+        if (s.set && (x === y || repeatsPair(p, o, pairs, q))) continue;
         const other = x === u ? y : x;
         if (mark[other] !== tag) {
           mark[other] = tag;

@@ -9,7 +9,7 @@ import { CompactBuilder } from "../../../../src/graph/builder/compact.js";
 import { addLines, addText, compilePlan, lineOffsets } from "../../../../src/graph/builder/compact/events.js";
 import { csrDiff, nameOrder, type Csr } from "../../../../src/graph/csr.js";
 import { EdgeTable } from "../../../../src/graph/builder/compact/edge-table.js";
-import { HUB_MIN_EVENTS, rowsToCsr, type EventRowsSource } from "../../../../src/graph/builder/compact/rows.js";
+import { HUB_MIN_EVENTS, repeatsPair, rowsToCsr, type EventRowsSource } from "../../../../src/graph/builder/compact/rows.js";
 import { encodeGraph } from "../../../../src/graph/format/tlg.js";
 
 const STREAMS: LanlStream[] = ["auth", "proc", "flows", "dns"];
@@ -214,6 +214,15 @@ describe("row-wise freezing (rows: true) equals the edge-table path (rows: false
     const g4 = once();
     expect(g4.targets.buffer).not.toBe(copy.targets.buffer);
     expect(csrDiff(g4, copy)).toBeUndefined();
+  });
+
+  it("repeatsPair: an earlier pair of the event with the same two kept ids, in either order", () => {
+    const p = Int32Array.of(9, 4, 7, 4, -1);
+    const pairs = Int32Array.of(1, 2, 2, 3, 0, 4, 0, 4, 1, 3);
+    expect(repeatsPair(p, 0, pairs, 0)).toBe(false); // the first pair, (4, 7)
+    expect(repeatsPair(p, 0, pairs, 2)).toBe(true); // (7, 4) after (4, 7)
+    expect(repeatsPair(p, 0, pairs, 6)).toBe(false); // (9, -1) after (9, -1): a dropped id never repeats
+    expect(repeatsPair(p, 0, pairs, 8)).toBe(false); // (4, 4): only (4, 7), (7, 4), (9, -1) before
   });
 
   it("with no pending events, freezes the edge table alone (as the edge table would)", () => {
