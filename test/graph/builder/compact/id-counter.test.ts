@@ -38,6 +38,29 @@ describe("IdCounter", () => {
     }
   });
 
+  it("agrees with a map over many distinct tuples, grown from the smallest table", () => {
+    // 200 k tuples from a small alphabet: ~100 k distinct, each table growth rehashed from the rows.
+    let seed = 12345;
+    const next = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 16;
+    const c = new IdCounter(3, 1);
+    const ids = new Int32Array(3);
+    const expected = new Map<string, number>();
+    const entryOf = new Map<string, number>();
+    for (let r = 0; r < 200_000; r++) {
+      ids[0] = next() % 60;
+      ids[1] = next() % 60;
+      ids[2] = (next() % 40) - 1;
+      const key = ids.join(",");
+      const e = c.add(ids);
+      if (!entryOf.has(key)) entryOf.set(key, e);
+      expect(e).toBe(entryOf.get(key));
+      expected.set(key, (expected.get(key) ?? 0) + 1);
+    }
+    expect(c.size).toBe(expected.size);
+    expect(c.size).toBeGreaterThan(90_000);
+    for (const [key, e] of entryOf) expect(c.count(e)).toBe(expected.get(key));
+  });
+
   it("rejects a width that is not a positive integer", () => {
     expect(() => new IdCounter(0)).toThrow(/^telemetry-lab\/graph\/builder\/compact\/id-counter: width/);
   });
