@@ -256,7 +256,8 @@ export class VertexTable {
   private rehash(): void {
     const old = this.slots;
     const cap = (this.mask + 1) * 2;
-    const slots = new Int32Array(2 * cap);
+    // Written through once: probed pages would fault twice (read, then written; see IdCounter).
+    const slots = new Int32Array(2 * cap).fill(0);
     const mask = cap - 1;
     for (let i = 0; i < old.length; i += 2) {
       const id1 = old[i]!;
