@@ -498,7 +498,7 @@ export function addLines(
 
 /** Lines counted per chunk by {@link addLinesIds}. */
 const CHUNK = 128;
-/** Folds the values of {@link IdCounter.touch} (kept, so the reads are). */
+/** Folds the values of {@link IdCounter.touchAll} (kept, so the reads are). */
 let touched = 0;
 
 /** The folded values of the table reads made ahead (for the reads not to be dropped as dead code). */
@@ -528,6 +528,7 @@ function addLinesIds(
   const ids = c.ids;
   const tuples = c.tuples;
   const hashes = c.hashes;
+  const entries = new Int32Array(CHUNK);
   // The table sized once for the whole batch (every line could be new).
   idc.reserve(Math.min(count, c.maxDistinct));
   let events = 0;
@@ -535,7 +536,7 @@ function addLinesIds(
   let m = 0;
   const drain = (): void => {
     let x = 0;
-    for (let j = 0; j < m; j++) x ^= idc.touch(hashes[j]!);
+    x ^= idc.touchAll(hashes, m, entries);
     touched ^= x;
     for (let j = 0; j < m; j++) {
       idc.addHashed(tuples, j * w, hashes[j]!);

@@ -122,14 +122,26 @@ export class IdCounter {
   }
 
   /**
-   * Reads the slot a tuple of hash `h` probes first, and its entry's row: done
-   * for a batch of tuples before counting them, the batch's cache misses are
-   * in flight together instead of one after the other. Returns a value to fold
-   * into a result (so that the reads are kept).
+   * Reads the slots that tuples of hashes `hs[0, m)` probe first (into
+   * `entries`), then their entries' rows: done for a batch of tuples before
+   * counting them, the batch's cache misses are in flight together instead of
+   * one after the other. All slots are read before any row, so that no read
+   * waits for another (a row's address comes from its slot): a real-volume
+   * auth hour's lines phase, interleaved minima, 0.46 -> 0.42 CPU-s. Returns a
+   * value to fold into a result (so that the reads are kept).
    */
-  touch(h: number): number {
-    const e1 = this.slots[2 * (h & this.mask)]!;
-    return e1 > 0 ? this.payload[(e1 - 1) * this.stride]! : 0;
+  touchAll(hs: Int32Array, m: number, entries: Int32Array): number {
+    const slots = this.slots;
+    const mask = this.mask;
+    for (let j = 0; j < m; j++) entries[j] = slots[2 * (hs[j]! & mask)]!;
+    const pl = this.payload;
+    const stride = this.stride;
+    let x = 0;
+    for (let j = 0; j < m; j++) {
+      const e1 = entries[j]!;
+      if (e1 > 0) x ^= pl[(e1 - 1) * stride]!;
+    }
+    return x;
   }
 
   /** Counts the tuple `t[off, off + width)` of hash `h` ({@link IdCounter.hash}) once more; returns its entry. Hot path. */

@@ -61,6 +61,19 @@ describe("IdCounter", () => {
     for (const [key, e] of entryOf) expect(c.count(e)).toBe(expected.get(key));
   });
 
+  it("touchAll reads the first-probed entries' rows (their first ids folded; an empty slot adds nothing)", () => {
+    const c = new IdCounter(2);
+    const a = Int32Array.of(5, 1);
+    const b = Int32Array.of(9, 2);
+    c.add(a);
+    c.add(b);
+    const hs = Int32Array.of(c.hash(a, 0), c.hash(b, 0), c.hash(Int32Array.of(77, 3), 0));
+    const scratch = new Int32Array(3);
+    expect(c.touchAll(hs, 2, scratch)).toBe(5 ^ 9);
+    expect(c.touchAll(hs, 3, scratch)).toBe(5 ^ 9);
+    expect(Array.from(scratch.subarray(0, 2)).sort()).toEqual([1, 2]);
+  });
+
   it("rejects a width that is not a positive integer", () => {
     expect(() => new IdCounter(0)).toThrow(/^telemetry-lab\/graph\/builder\/compact\/id-counter: width/);
   });
