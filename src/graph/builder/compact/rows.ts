@@ -126,6 +126,8 @@ function capFloat64(a: Float64Array, n: number): Float64Array {
 
 /** Most hubs of one event whose hub pairs are summed per tuple ({@link TupleSums}); more are added pair by pair. */
 const TUPLE_HUBS = 8;
+/** Distinct hub tuples a {@link TupleSums} holds before it grows. */
+const TUPLES_AT_FIRST = 8192;
 
 /**
  * Sums of counts by hub tuple: up to {@link TUPLE_HUBS} hub indices (7 bits
@@ -135,13 +137,16 @@ const TUPLE_HUBS = 8;
  * they were first added.
  */
 class TupleSums {
-  private los = new Int32Array(64);
-  private his = new Int32Array(64);
-  private slots = new Int32Array(64); // tuple + 1 by slot, 0 = empty
-  private sums = new Float64Array(32);
-  private lo = new Int32Array(32);
-  private hi = new Int32Array(32);
-  private bits = 6;
+  // Room for TUPLES_AT_FIRST tuples at half load: the usual hour never grows the table, so the
+  // loop that fills it, compiled while it runs, does not meet a growth it has not seen and is not
+  // compiled again (a real-volume auth hour: 1,694 tuples).
+  private los = new Int32Array(2 * TUPLES_AT_FIRST);
+  private his = new Int32Array(2 * TUPLES_AT_FIRST);
+  private slots = new Int32Array(2 * TUPLES_AT_FIRST); // tuple + 1 by slot, 0 = empty
+  private sums = new Float64Array(TUPLES_AT_FIRST);
+  private lo = new Int32Array(TUPLES_AT_FIRST);
+  private hi = new Int32Array(TUPLES_AT_FIRST);
+  private bits = Math.log2(2 * TUPLES_AT_FIRST);
   /** Distinct tuples. */
   size = 0;
 

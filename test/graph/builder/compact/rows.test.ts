@@ -178,6 +178,32 @@ describe("row-wise freezing (rows: true) equals the edge-table path (rows: false
     expect(csrDiff(g, want)).toBeUndefined();
   });
 
+  it("more hub tuples than the tuple sums first hold (the table grows): the same CSR as the edge table's", () => {
+    // Four hub fields of 12 values each (ids 0..47: 12^4 possible tuples), one entity field (ids 48..5047).
+    const fields = 5;
+    const size = 20_000;
+    const names = Array.from({ length: 48 + 5000 }, (_, i) => (i < 48 ? `h${Math.floor(i / 12)}::${i % 12}` : `e::${i}`));
+    const payload = new Int32Array(size * fields);
+    const counts = new Float64Array(size);
+    let x = 99;
+    const rnd = (n: number): number => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 8) % n;
+    const tuples = new Set<string>();
+    for (let e = 0; e < size; e++) {
+      for (let f = 0; f < 4; f++) payload[e * fields + f] = f * 12 + rnd(12);
+      payload[e * fields + 4] = 48 + rnd(5000);
+      counts[e] = 1 + rnd(3);
+      tuples.add(Array.from(payload.subarray(e * fields, e * fields + 4)).join(","));
+    }
+    expect(tuples.size).toBeGreaterThan(10_000);
+    const t = new EdgeTable(64);
+    for (let e = 0; e < size; e++) {
+      for (let i = 0; i < fields; i++) for (let j = i + 1; j < fields; j++) t.add(payload[e * fields + i]!, payload[e * fields + j]!, counts[e]!);
+    }
+    const source: EventRowsSource = { fields, width: fields, size, payload, counts, countAt: 0, countStride: 1, pairs: undefined, set: false, distinct: true };
+    const g = rowsToCsr(names, [source], new EdgeTable(4), (ids) => nameOrder(names, ids));
+    expect(csrDiff(g, t.toCsr(names))).toBeUndefined();
+  });
+
   it("a recycled CSR's arrays are filled by the next toCsr of the thread; graphs unchanged; others' arrays left alone", () => {
     const arch = allCategoryNoAttr();
     const schema = SCHEMAS.auth;
