@@ -96,6 +96,8 @@ export interface CompiledPlan {
   /** Ids and hashes of a chunk of events (key `ids`). */
   readonly tuples: Int32Array;
   readonly hashes: Int32Array;
+  /** Scratch of {@link IdCounter.touchAll}: a chunk's first-probed slots. */
+  readonly entries: Int32Array;
   /**
    * The run of low-cardinality fields whose ids are cached by their bytes
    * ({@link GroupCache}; artifact fields `groupFrom..groupTo - 1`, line fields
@@ -182,6 +184,7 @@ export function compilePlan(plan: EventPlan, builder: CompactBuilder, schema: St
     twinIds: Array.from(twinOf, (i) => new Int32Array(i >= 0 ? 1024 : 0)),
     tuples: new Int32Array(key === "ids" ? CHUNK * width : 0),
     hashes: new Int32Array(key === "ids" ? CHUNK : 0),
+    entries: new Int32Array(key === "ids" ? CHUNK : 0),
     group: run[1] > run[0] ? new GroupCache(run[1] - run[0]) : undefined,
     numbered: plan.fields.map((f, i) => (f.kind === "value" && (i < run[0] || i >= run[1]) ? new NumberedValues() : undefined)),
     groupFrom: run[0],
@@ -528,7 +531,7 @@ function addLinesIds(
   const ids = c.ids;
   const tuples = c.tuples;
   const hashes = c.hashes;
-  const entries = new Int32Array(CHUNK);
+  const entries = c.entries;
   // The table sized once for the whole batch (every line could be new).
   idc.reserve(Math.min(count, c.maxDistinct));
   let events = 0;

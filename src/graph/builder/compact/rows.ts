@@ -126,8 +126,9 @@ function capFloat64(a: Float64Array, n: number): Float64Array {
 
 /** Most hubs of one event whose hub pairs are summed per tuple ({@link TupleSums}); more are added pair by pair. */
 const TUPLE_HUBS = 8;
-/** Distinct hub tuples a {@link TupleSums} holds before it grows. */
-const TUPLES_AT_FIRST = 8192;
+/** Log2 of the slots a {@link TupleSums} starts with (it holds half as many tuples before it grows: 8,192). */
+const TUPLE_BITS_AT_FIRST = 14;
+const TUPLES_AT_FIRST = 1 << (TUPLE_BITS_AT_FIRST - 1);
 
 /**
  * Sums of counts by hub tuple: up to {@link TUPLE_HUBS} hub indices (7 bits
@@ -146,7 +147,7 @@ class TupleSums {
   private sums = new Float64Array(TUPLES_AT_FIRST);
   private lo = new Int32Array(TUPLES_AT_FIRST);
   private hi = new Int32Array(TUPLES_AT_FIRST);
-  private bits = Math.log2(2 * TUPLES_AT_FIRST);
+  private bits = TUPLE_BITS_AT_FIRST;
   /** Distinct tuples. */
   size = 0;
 
